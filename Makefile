@@ -1,0 +1,62 @@
+# Colombe — the two commands are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PYTEST_WORKERS ?= auto
+
+.PHONY: run test test-fast lint typecheck check-deploy messages bench install clean-var
+
+## run: install what is missing, migrate, load the demo and start web + worker
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py demo_logins
+	$(BIN)/honcho start
+
+## test: the whole suite (SQLite by default; DATABASE_URL=postgres://… for PostgreSQL)
+test: install
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+## test-fast: everything but the slow (browser, large data) tests
+test-fast: install
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not slow" $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy colombe tests e2e
+
+check-deploy: install
+	COLOMBE_ENV=production SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(60))') \
+	  ALLOWED_HOSTS=colombe.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+## messages: extract translatable strings into the French catalogues
+messages: install
+	cd colombe && ../$(BIN)/django-admin makemessages -l fr --no-obsolete -i "*/tests/*"
+
+bench: install
+	@echo "No benchmark yet: the foundation has none; later issues add bench/ scripts."
+
+install: $(VENV)/.installed node_modules/.installed var/.messages
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	scripts/install-system-packages.sh
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+var/.messages: $(VENV)/.installed $(shell find colombe -name '*.po')
+	mkdir -p var
+	cd colombe && ../$(BIN)/django-admin compilemessages --ignore=".venv" -v0
+	touch $@
+
+clean-var:
+	rm -rf var

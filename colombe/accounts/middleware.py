@@ -1,0 +1,35 @@
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from colombe.core import policy
+
+# Pages a national administrator without MFA may still open: the MFA set-up itself,
+# logging out, static files and the language switch.
+MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/")
+
+
+class RequireAdminMFAMiddleware:
+    """National administrators must protect their account with TOTP before using it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self.must_set_up_mfa(request):
+            return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)
+
+    @staticmethod
+    def must_set_up_mfa(request: HttpRequest) -> bool:
+        if not policy.is_national_admin(request.user):
+            return False
+        if request.path.startswith(MFA_EXEMPT_PREFIXES):
+            return False
+        from allauth.mfa.models import Authenticator
+
+        return not Authenticator.objects.filter(
+            user=request.user, type=Authenticator.Type.TOTP
+        ).exists()

@@ -1,0 +1,21 @@
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.sitemaps import Sitemap
+from django.db.models import QuerySet
+
+from colombe.groups.models import Group
+from colombe.movement.models import Structure
+
+
+class StructureSitemap(Sitemap[Structure]):
+    def items(self) -> QuerySet[Structure]:
+        return Structure.objects.order_by("pk")
+
+
+class GroupSitemap(Sitemap[Group]):
+    """Only what an anonymous visitor may know: public and private groups."""
+
+    def items(self) -> QuerySet[Group]:
+        return Group.objects.visible_to(AnonymousUser()).order_by("pk")
+
+
+SITEMAPS = {"structures": StructureSitemap, "groups": GroupSitemap}

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from colombe.core.sitemaps import SITEMAPS
+
+urlpatterns = [
+    path("", include("colombe.core.urls")),
+    path("compte/", include("colombe.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("mouvement/", include("colombe.movement.urls")),
+    path("groupes/", include("colombe.groups.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("django-admin/", admin.site.urls),
+]

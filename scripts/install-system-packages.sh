@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Colombe needs. As root it installs them; otherwise it
+# prints the exact apt-get line and carries on with what already works.
+set -euo pipefail
+
+PACKAGES=(gettext chromium fonts-dejavu-core)
+
+missing=()
+for package in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+    exit 0
+fi
+
+if [ "$(id -u)" -eq 0 ]; then
+    echo "Installing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+    echo "Some Debian packages are missing. To install them, run:"
+    echo "    sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}"
+    echo "Carrying on without them (browser tests and translations may be skipped)."
+fi
