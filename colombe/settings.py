@@ -29,8 +29,8 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return default if value in (None, "") else int(value)
+    value = os.environ.get(name, "")
+    return int(value) if value else default
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -75,7 +75,6 @@ INSTALLED_APPS = [
     "colombe.accounts",
     "colombe.movement",
     "colombe.groups",
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -192,12 +191,14 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGIN_URL = "account_login"
 
 # Background work: Django Tasks through the database backend (no broker to install).
-TASKS = {
-    "default": (
-        {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+# Tests run tasks inline with the immediate backend.
+TASKS: dict[str, dict[str, object]] = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
         if TESTING
-        else {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
-    )
+        else "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
 }
 
 # Email: console in development, SMTP from the environment in production.
@@ -245,7 +246,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = COLOMBE_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Security headers. Strict everywhere; production adds HTTPS-only settings.
-CONTENT_SECURITY_POLICY = {
+CONTENT_SECURITY_POLICY: dict[str, dict[str, list[str]]] = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],

@@ -1,4 +1,3 @@
-from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
@@ -12,5 +11,4 @@ urlpatterns = [
     path("groupes/", include("colombe.groups.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("django-admin/", admin.site.urls),
 ]

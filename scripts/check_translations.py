@@ -10,7 +10,13 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ENTRY = re.compile(r'(?:^#, (?P<flags>.*)\n)?(?:^#.*\n)*^msgid (?P<id>(?:".*"\n)+)(?:^msgid_plural .*\n(?:".*"\n)*)?(?P<str>(?:^msgstr(?:\[\d\])? (?:".*"\n)+)+)', re.M)
+ENTRY = re.compile(
+    r"(?:^#, (?P<flags>.*)\n)?(?:^#.*\n)*"
+    r'^msgid (?P<id>(?:".*"\n)+)'
+    r'(?:^msgid_plural .*\n(?:".*"\n)*)?'
+    r'(?P<str>(?:^msgstr(?:\[\d\])? (?:".*"\n)+)+)',
+    re.M,
+)
 
 
 def unquote(block: str) -> str:

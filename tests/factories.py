@@ -1,6 +1,8 @@
 """factory-boy factories for every model the foundation defines."""
 
 import factory
+from datetime import timedelta
+
 from django.utils import timezone
 
 from colombe.accounts.models import User
@@ -18,7 +20,7 @@ from colombe.groups.models import (
 from colombe.movement.models import Membership, PartnerOrganisation, Structure, Territory
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("email",)
@@ -28,7 +30,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("demo-password-123")
 
 
-class HashtagFactory(factory.django.DjangoModelFactory):
+class HashtagFactory(factory.django.DjangoModelFactory[Hashtag]):
     class Meta:
         model = Hashtag
         django_get_or_create = ("name",)
@@ -36,7 +38,7 @@ class HashtagFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"tag{n}")
 
 
-class TerritoryFactory(factory.django.DjangoModelFactory):
+class TerritoryFactory(factory.django.DjangoModelFactory[Territory]):
     class Meta:
         model = Territory
 
@@ -45,7 +47,7 @@ class TerritoryFactory(factory.django.DjangoModelFactory):
     level = Territory.Level.LOCAL
 
 
-class PartnerOrganisationFactory(factory.django.DjangoModelFactory):
+class PartnerOrganisationFactory(factory.django.DjangoModelFactory[PartnerOrganisation]):
     class Meta:
         model = PartnerOrganisation
 
@@ -53,7 +55,7 @@ class PartnerOrganisationFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"partner-{n}")
 
 
-class StructureFactory(factory.django.DjangoModelFactory):
+class StructureFactory(factory.django.DjangoModelFactory[Structure]):
     class Meta:
         model = Structure
 
@@ -64,7 +66,7 @@ class StructureFactory(factory.django.DjangoModelFactory):
     description = "A local committee."
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
 
@@ -74,7 +76,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     approved_at = factory.LazyFunction(timezone.now)
 
 
-class GroupFactory(factory.django.DjangoModelFactory):
+class GroupFactory(factory.django.DjangoModelFactory[Group]):
     class Meta:
         model = Group
 
@@ -85,7 +87,7 @@ class GroupFactory(factory.django.DjangoModelFactory):
     visibility = Visibility.PUBLIC
 
 
-class GroupMembershipFactory(factory.django.DjangoModelFactory):
+class GroupMembershipFactory(factory.django.DjangoModelFactory[GroupMembership]):
     class Meta:
         model = GroupMembership
 
@@ -94,7 +96,7 @@ class GroupMembershipFactory(factory.django.DjangoModelFactory):
     role = GroupMembership.Role.MEMBER
 
 
-class ThreadFactory(factory.django.DjangoModelFactory):
+class ThreadFactory(factory.django.DjangoModelFactory[Thread]):
     class Meta:
         model = Thread
 
@@ -103,7 +105,7 @@ class ThreadFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
 
 
-class PostFactory(factory.django.DjangoModelFactory):
+class PostFactory(factory.django.DjangoModelFactory[Post]):
     class Meta:
         model = Post
 
@@ -113,7 +115,7 @@ class PostFactory(factory.django.DjangoModelFactory):
     body_html = "<p>Hello <strong>everyone</strong>.</p>"
 
 
-class DocumentFactory(factory.django.DjangoModelFactory):
+class DocumentFactory(factory.django.DjangoModelFactory[Document]):
     class Meta:
         model = Document
 
@@ -121,17 +123,17 @@ class DocumentFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Document {n}")
 
 
-class InvitationFactory(factory.django.DjangoModelFactory):
+class InvitationFactory(factory.django.DjangoModelFactory[Invitation]):
     class Meta:
         model = Invitation
 
     group = factory.SubFactory(GroupFactory)
     email = factory.Sequence(lambda n: f"invitee{n}@example.org")
     token_hash = factory.Sequence(lambda n: f"{n:064d}")
-    expires_at = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(days=14))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
 
 
-class JoinRequestFactory(factory.django.DjangoModelFactory):
+class JoinRequestFactory(factory.django.DjangoModelFactory[JoinRequest]):
     class Meta:
         model = JoinRequest
 

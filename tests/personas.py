@@ -38,34 +38,48 @@ class World:
 
 
 def build_world() -> World:
-    france = factories.TerritoryFactory(name="France", slug="france", level=Territory.Level.NATIONAL)
-    region = factories.TerritoryFactory(
-        name="Auvergne-Rhône-Alpes", slug="auvergne-rhone-alpes", level=Territory.Level.REGION, parent=france
+    france = factories.TerritoryFactory.create(
+        name="France", slug="france", level=Territory.Level.NATIONAL
     )
-    rhone = factories.TerritoryFactory(
+    region = factories.TerritoryFactory.create(
+        name="Auvergne-Rhône-Alpes",
+        slug="auvergne-rhone-alpes",
+        level=Territory.Level.REGION,
+        parent=france,
+    )
+    rhone = factories.TerritoryFactory.create(
         name="Rhône", slug="rhone", level=Territory.Level.DEPARTMENT, parent=region, code="69"
     )
-    national = factories.StructureFactory(
+    national = factories.StructureFactory.create(
         kind=Structure.Kind.NATIONAL, name="Secrétariat national", slug="national", territory=france
     )
-    lyon = factories.StructureFactory(name="Comité de Lyon", slug="lyon", territory=rhone)
-    collective = factories.StructureFactory(
-        kind=Structure.Kind.COLLECTIVE, name="Collectif pour la paix", slug="collectif-paix", territory=france
+    lyon = factories.StructureFactory.create(name="Comité de Lyon", slug="lyon", territory=rhone)
+    collective = factories.StructureFactory.create(
+        kind=Structure.Kind.COLLECTIVE,
+        name="Collectif pour la paix",
+        slug="collectif-paix",
+        territory=france,
     )
-    alice = factories.UserFactory(email="alice@example.org", display_name="Alice", is_national_admin=True)
+    alice = factories.UserFactory.create(
+        email="alice@example.org", display_name="Alice", is_national_admin=True
+    )
     TOTP.activate(alice, generate_totp_secret())
-    bob = factories.UserFactory(email="bob@example.org", display_name="Bob")
-    charlie = factories.UserFactory(email="charlie@example.org", display_name="Charlie")
-    dana = factories.UserFactory(email="dana@example.org", display_name="Dana")
-    eve = factories.UserFactory(email="eve@example.org", display_name="Eve")
-    frank = factories.UserFactory(email="frank@example.org", display_name="Frank")
-    factories.MembershipFactory(user=alice, structure=national, role=Membership.Role.LEADER)
-    factories.MembershipFactory(user=bob, structure=lyon, role=Membership.Role.LEADER, is_relay=True)
-    factories.MembershipFactory(user=charlie, structure=lyon)
-    factories.MembershipFactory(user=dana, structure=lyon, status=Membership.Status.PENDING, approved_at=None)
+    bob = factories.UserFactory.create(email="bob@example.org", display_name="Bob")
+    charlie = factories.UserFactory.create(email="charlie@example.org", display_name="Charlie")
+    dana = factories.UserFactory.create(email="dana@example.org", display_name="Dana")
+    eve = factories.UserFactory.create(email="eve@example.org", display_name="Eve")
+    frank = factories.UserFactory.create(email="frank@example.org", display_name="Frank")
+    factories.MembershipFactory.create(user=alice, structure=national, role=Membership.Role.LEADER)
+    factories.MembershipFactory.create(
+        user=bob, structure=lyon, role=Membership.Role.LEADER, is_relay=True
+    )
+    factories.MembershipFactory.create(user=charlie, structure=lyon)
+    factories.MembershipFactory.create(
+        user=dana, structure=lyon, status=Membership.Status.PENDING, approved_at=None
+    )
     partner = PartnerOrganisation.objects.create(name="Association des Amis", slug="amis")
     collective.partners.add(partner)
-    factories.MembershipFactory(
+    factories.MembershipFactory.create(
         user=frank, structure=collective, role=Membership.Role.REPRESENTATIVE, organisation=partner
     )
     groups = {}
@@ -74,15 +88,28 @@ def build_world() -> World:
         (Visibility.PRIVATE, "Groupe privé de Lyon", "lyon-prive"),
         (Visibility.SECRET, SECRET_GROUP_NAME, SECRET_GROUP_SLUG),
     ]:
-        group = factories.GroupFactory(owner=lyon, name=name, slug=slug, visibility=visibility)
-        factories.GroupMembershipFactory(group=group, user=bob, role=GroupMembership.Role.OWNER)
-        factories.GroupMembershipFactory(group=group, user=charlie)
-        thread = factories.ThreadFactory(group=group, author=bob, title=f"Discussion — {name}")
-        factories.PostFactory(thread=thread, author=bob)
+        group = factories.GroupFactory.create(
+            owner=lyon, name=name, slug=slug, visibility=visibility
+        )
+        factories.GroupMembershipFactory.create(
+            group=group, user=bob, role=GroupMembership.Role.OWNER
+        )
+        factories.GroupMembershipFactory.create(group=group, user=charlie)
+        thread = factories.ThreadFactory.create(
+            group=group, author=bob, title=f"Discussion — {name}"
+        )
+        factories.PostFactory.create(thread=thread, author=bob)
         groups[visibility] = group
     return World(
-        alice=alice, bob=bob, charlie=charlie, dana=dana, eve=eve, frank=frank,
-        national=national, lyon=lyon, collective=collective,
+        alice=alice,
+        bob=bob,
+        charlie=charlie,
+        dana=dana,
+        eve=eve,
+        frank=frank,
+        national=national,
+        lyon=lyon,
+        collective=collective,
         public_group=groups[Visibility.PUBLIC],
         private_group=groups[Visibility.PRIVATE],
         secret_group=groups[Visibility.SECRET],

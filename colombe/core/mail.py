@@ -7,7 +7,12 @@ from colombe.core.tasks import send_email
 
 
 def enqueue_templated_email(
-    *, to: list[str], template: str, context: dict[str, Any], language: str = "fr", reply_to: list[str] | None = None
+    *,
+    to: list[str],
+    template: str,
+    context: dict[str, Any],
+    language: str = "fr",
+    reply_to: list[str] | None = None,
 ) -> None:
     """Render ``<template>_subject.txt`` and ``<template>_body.txt`` in ``language`` and
     enqueue the message. Call inside the transaction that creates the data."""

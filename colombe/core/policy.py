@@ -53,7 +53,9 @@ def register(code: str) -> Callable[[PermissionRule], PermissionRule]:
 
 
 def is_national_admin(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_national_admin)
+    return bool(
+        getattr(user, "is_authenticated", False) and user.is_active and user.is_national_admin
+    )
 
 
 def can_see(user: Any, obj: models.Model) -> bool:
@@ -85,10 +87,10 @@ def require(user: Any, code: str, obj: models.Model | None = None) -> None:
 
 
 def get_visible_or_404(model: type[M], user: Any, **lookup: Any) -> M:
-    try:
-        return visible(model, user).get(**lookup)
-    except model.DoesNotExist as exc:
-        raise Http404 from exc
+    found = visible(model, user).filter(**lookup).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def registered_permissions() -> list[str]:

@@ -31,16 +31,19 @@ def search_everything(user: Any, query: str) -> SearchResults:
     tag_query = query.lstrip("#").lower()
     return SearchResults(
         structures=list(
-            Structure.objects.filter(Q(name__icontains=query) | Q(description__icontains=query))
-            .select_related("territory")[:MAX_RESULTS]
+            Structure.objects.filter(
+                Q(name__icontains=query) | Q(description__icontains=query)
+            ).select_related("territory")[:MAX_RESULTS]
         ),
         groups=list(
-            groups.filter(Q(name__icontains=query) | Q(description__icontains=query))
-            .select_related("owner")[:MAX_RESULTS]
+            groups.filter(
+                Q(name__icontains=query) | Q(description__icontains=query)
+            ).select_related("owner")[:MAX_RESULTS]
         ),
         threads=list(
-            Thread.objects.filter(group__in=readable, title__icontains=query)
-            .select_related("group")[:MAX_RESULTS]
+            Thread.objects.filter(group__in=readable, title__icontains=query).select_related(
+                "group"
+            )[:MAX_RESULTS]
         ),
         hashtags=list(
             Hashtag.objects.filter(name__icontains=tag_query)

@@ -15,7 +15,9 @@ def test_log_action_records_actor_code_object_and_data(world: World) -> None:
     assert stored.data == {"invitation": 7}
 
 
-def test_national_admin_browses_and_filters_the_log_without_names(client: Client, world: World) -> None:
+def test_national_admin_browses_and_filters_the_log_without_names(
+    client: Client, world: World
+) -> None:
     log_action(world.bob, "groups.member.invited", world.secret_group, {})
     log_action(world.bob, "movement.membership.approved", world.lyon, {})
     client.force_login(world.alice)

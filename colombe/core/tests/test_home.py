@@ -4,7 +4,9 @@ from django.urls import reverse
 from tests.personas import SECRET_GROUP_NAME, World
 
 
-def test_home_lists_public_committees_and_open_groups_in_french(client: Client, world: World) -> None:
+def test_home_lists_public_committees_and_open_groups_in_french(
+    client: Client, world: World
+) -> None:
     response = client.get(reverse("core:home"))
     assert response.status_code == 200
     body = response.content.decode()
