@@ -147,76 +147,46 @@ def demo_password_hash(password: str, report: SeedReport) -> str:
 
 # --- Territories -------------------------------------------------------------------------
 
-# (name, slug, INSEE code, departments); each department: (name, slug, code, towns);
-# each town: (name, slug, INSEE commune code).
-TERRITORY_TREE = [
-    (
-        "Auvergne-Rhône-Alpes", "auvergne-rhone-alpes", "84",
-        [
-            ("Rhône", "rhone", "69", [
-                ("Lyon", "lyon", "69123"),
-                ("Villeurbanne", "villeurbanne", "69266"),
-            ]),
-            ("Isère", "isere", "38", [
-                ("Grenoble", "grenoble", "38185"),
-                ("Échirolles", "echirolles", "38151"),
-            ]),
-            ("Loire", "loire", "42", [("Saint-Étienne", "saint-etienne", "42218")]),
-        ],
-    ),
-    (
-        "Île-de-France", "ile-de-france", "11",
-        [
-            ("Paris", "paris", "75", [
-                ("Paris 11e arrondissement", "paris-11e", "75111"),
-                ("Paris 20e arrondissement", "paris-20e", "75120"),
-            ]),
-            ("Seine-Saint-Denis", "seine-saint-denis", "93", [
-                ("Saint-Denis", "saint-denis", "93066"),
-                ("Montreuil", "montreuil", "93048"),
-            ]),
-        ],
-    ),
-    (
-        "Occitanie", "occitanie", "76",
-        [
-            ("Haute-Garonne", "haute-garonne", "31", [("Toulouse", "toulouse", "31555")]),
-            ("Hérault", "herault", "34", [
-                ("Montpellier", "montpellier", "34172"),
-                ("Sète", "sete", "34301"),
-            ]),
-        ],
-    ),
-]  # fmt: skip
+# (slug, name, level, INSEE code, parent slug), parents first. Towns carry their INSEE
+# commune code (arrondissement code for Paris).
+TERRITORIES = [
+    ("france", "France", Level.NATIONAL, "FR", None),
+    ("auvergne-rhone-alpes", "Auvergne-Rhône-Alpes", Level.REGION, "84", "france"),
+    ("ile-de-france", "Île-de-France", Level.REGION, "11", "france"),
+    ("occitanie", "Occitanie", Level.REGION, "76", "france"),
+    ("rhone", "Rhône", Level.DEPARTMENT, "69", "auvergne-rhone-alpes"),
+    ("isere", "Isère", Level.DEPARTMENT, "38", "auvergne-rhone-alpes"),
+    ("loire", "Loire", Level.DEPARTMENT, "42", "auvergne-rhone-alpes"),
+    ("paris", "Paris", Level.DEPARTMENT, "75", "ile-de-france"),
+    ("seine-saint-denis", "Seine-Saint-Denis", Level.DEPARTMENT, "93", "ile-de-france"),
+    ("haute-garonne", "Haute-Garonne", Level.DEPARTMENT, "31", "occitanie"),
+    ("herault", "Hérault", Level.DEPARTMENT, "34", "occitanie"),
+    ("lyon", "Lyon", Level.LOCAL, "69123", "rhone"),
+    ("villeurbanne", "Villeurbanne", Level.LOCAL, "69266", "rhone"),
+    ("grenoble", "Grenoble", Level.LOCAL, "38185", "isere"),
+    ("echirolles", "Échirolles", Level.LOCAL, "38151", "isere"),
+    ("saint-etienne", "Saint-Étienne", Level.LOCAL, "42218", "loire"),
+    ("paris-11e", "Paris 11e arrondissement", Level.LOCAL, "75111", "paris"),
+    ("paris-20e", "Paris 20e arrondissement", Level.LOCAL, "75120", "paris"),
+    ("saint-denis", "Saint-Denis", Level.LOCAL, "93066", "seine-saint-denis"),
+    ("montreuil", "Montreuil", Level.LOCAL, "93048", "seine-saint-denis"),
+    ("toulouse", "Toulouse", Level.LOCAL, "31555", "haute-garonne"),
+    ("montpellier", "Montpellier", Level.LOCAL, "34172", "herault"),
+    ("sete", "Sète", Level.LOCAL, "34301", "herault"),
+]
 
 
 def seed_territories(report: SeedReport) -> dict[str, Territory]:
     """The territory tree, by slug."""
-    france = _get_or_create(
-        report, Territory, slug="france",
-        defaults={"name": "France", "level": Level.NATIONAL, "code": "FR"},
-    )  # fmt: skip
-    by_slug = {france.slug: france}
-    for region_name, region_slug, region_code, departments in TERRITORY_TREE:
-        region = _get_or_create(
-            report, Territory, slug=region_slug,
-            defaults={"name": region_name, "level": Level.REGION, "code": region_code,
-                      "parent": france},
-        )  # fmt: skip
-        by_slug[region.slug] = region
-        for dept_name, dept_slug, dept_code, towns in departments:
-            department = _get_or_create(
-                report, Territory, slug=dept_slug,
-                defaults={"name": dept_name, "level": Level.DEPARTMENT, "code": dept_code,
-                          "parent": region},
-            )  # fmt: skip
-            by_slug[department.slug] = department
-            for town_name, town_slug, town_code in towns:
-                by_slug[town_slug] = _get_or_create(
-                    report, Territory, slug=town_slug,
-                    defaults={"name": town_name, "level": Level.LOCAL, "code": town_code,
-                              "parent": department},
-                )  # fmt: skip
+    by_slug: dict[str, Territory] = {}
+    for slug, name, level, code, parent_slug in TERRITORIES:
+        parent = by_slug[parent_slug] if parent_slug else None
+        by_slug[slug] = _get_or_create(
+            report,
+            Territory,
+            slug=slug,
+            defaults={"name": name, "level": level, "code": code, "parent": parent},
+        )
     return by_slug
 
 
@@ -224,60 +194,121 @@ def seed_territories(report: SeedReport) -> dict[str, Territory]:
 
 # (slug, name, territory slug, public description)
 COMMITTEES = [
-    ("comite-lyon", "Comité de Lyon", "lyon",
-     "Le comité lyonnais se réunit chaque mardi soir à la Maison des associations de la "
-     "Croix-Rousse. Stands sur les marchés, projections-débats et cercles de silence."),
-    ("comite-villeurbanne", "Comité de Villeurbanne", "villeurbanne",
-     "Actions dans les quartiers et dans les lycées de Villeurbanne, en lien avec les "
-     "centres sociaux."),
-    ("comite-grenoble", "Comité de Grenoble", "grenoble",
-     "Le comité grenoblois anime un cycle de conférences sur le désarmement avec des "
-     "étudiantes et étudiants de l'université."),
-    ("comite-echirolles", "Comité d'Échirolles", "echirolles",
-     "Un petit comité très actif : marches pour la paix, ateliers d'écriture et fête de "
-     "quartier chaque printemps."),
-    ("comite-saint-etienne", "Comité de Saint-Étienne", "saint-etienne",
-     "Réunions mensuelles, stands devant la gare de Châteaucreux et travail de mémoire "
-     "avec les anciens du bassin minier."),
-    ("comite-paris-11", "Comité de Paris 11e", "paris-11e",
-     "Permanence le samedi matin place Léon-Blum ; le comité accueille les nouveaux "
-     "adhérents chaque premier jeudi du mois."),
-    ("comite-paris-20", "Comité de Paris 20e", "paris-20e",
-     "Le comité du 20e organise des débats publics à Belleville et participe aux "
-     "rassemblements parisiens."),
-    ("comite-saint-denis", "Comité de Saint-Denis", "saint-denis",
-     "Interventions dans les collèges, chorale pour la paix et jumelages avec des comités "
-     "à l'étranger."),
-    ("comite-montreuil", "Comité de Montreuil", "montreuil",
-     "Un comité tourné vers la jeunesse : ateliers vidéo, réseaux sociaux et concerts "
-     "solidaires."),
-    ("comite-toulouse", "Comité de Toulouse", "toulouse",
-     "Le comité toulousain suit les questions d'industrie d'armement de la région et "
-     "organise la marche du 21 septembre."),
-    ("comite-montpellier", "Comité de Montpellier", "montpellier",
-     "Cafés-débats mensuels, expositions itinérantes et accueil des personnes exilées."),
-    ("comite-sete", "Comité de Sète", "sete",
-     "Rassemblements sur le port, lectures publiques et actions avec les associations de "
-     "pêcheurs pour une Méditerranée de paix."),
-]  # fmt: skip
+    (
+        "comite-lyon",
+        "Comité de Lyon",
+        "lyon",
+        "Le comité lyonnais se réunit chaque mardi soir à la Maison des associations de la "
+        "Croix-Rousse. Stands sur les marchés, projections-débats et cercles de silence.",
+    ),
+    (
+        "comite-villeurbanne",
+        "Comité de Villeurbanne",
+        "villeurbanne",
+        "Actions dans les quartiers et dans les lycées de Villeurbanne, en lien avec les "
+        "centres sociaux.",
+    ),
+    (
+        "comite-grenoble",
+        "Comité de Grenoble",
+        "grenoble",
+        "Le comité grenoblois anime un cycle de conférences sur le désarmement avec des "
+        "étudiantes et étudiants de l'université.",
+    ),
+    (
+        "comite-echirolles",
+        "Comité d'Échirolles",
+        "echirolles",
+        "Un petit comité très actif : marches pour la paix, ateliers d'écriture et fête de "
+        "quartier chaque printemps.",
+    ),
+    (
+        "comite-saint-etienne",
+        "Comité de Saint-Étienne",
+        "saint-etienne",
+        "Réunions mensuelles, stands devant la gare de Châteaucreux et travail de mémoire "
+        "avec les anciens du bassin minier.",
+    ),
+    (
+        "comite-paris-11",
+        "Comité de Paris 11e",
+        "paris-11e",
+        "Permanence le samedi matin place Léon-Blum ; le comité accueille les nouveaux "
+        "adhérents chaque premier jeudi du mois.",
+    ),
+    (
+        "comite-paris-20",
+        "Comité de Paris 20e",
+        "paris-20e",
+        "Le comité du 20e organise des débats publics à Belleville et participe aux "
+        "rassemblements parisiens.",
+    ),
+    (
+        "comite-saint-denis",
+        "Comité de Saint-Denis",
+        "saint-denis",
+        "Interventions dans les collèges, chorale pour la paix et jumelages avec des comités "
+        "à l'étranger.",
+    ),
+    (
+        "comite-montreuil",
+        "Comité de Montreuil",
+        "montreuil",
+        "Un comité tourné vers la jeunesse : ateliers vidéo, réseaux sociaux et concerts "
+        "solidaires.",
+    ),
+    (
+        "comite-toulouse",
+        "Comité de Toulouse",
+        "toulouse",
+        "Le comité toulousain suit les questions d'industrie d'armement de la région et "
+        "organise la marche du 21 septembre.",
+    ),
+    (
+        "comite-montpellier",
+        "Comité de Montpellier",
+        "montpellier",
+        "Cafés-débats mensuels, expositions itinérantes et accueil des personnes exilées.",
+    ),
+    (
+        "comite-sete",
+        "Comité de Sète",
+        "sete",
+        "Rassemblements sur le port, lectures publiques et actions avec les associations de "
+        "pêcheurs pour une Méditerranée de paix.",
+    ),
+]
 
 WORKING_GROUPS = [
-    ("gt-desarmement", "Groupe de travail Désarmement", "france",
-     "Suit les traités de désarmement, prépare les argumentaires et les fiches pour les "
-     "comités."),
-    ("gt-jeunesse", "Groupe de travail Jeunesse", "auvergne-rhone-alpes",
-     "Les 18–35 ans de la région : réseaux sociaux, actions dans les universités et "
-     "formation des aînés au numérique."),
-]  # fmt: skip
+    (
+        "gt-desarmement",
+        "Groupe de travail Désarmement",
+        "france",
+        "Suit les traités de désarmement, prépare les argumentaires et les fiches pour les "
+        "comités.",
+    ),
+    (
+        "gt-jeunesse",
+        "Groupe de travail Jeunesse",
+        "auvergne-rhone-alpes",
+        "Les 18 à 35 ans de la région : réseaux sociaux, actions dans les universités et "
+        "formation des aînés au numérique.",
+    ),
+]
 
 COLLECTIVE = (
-    "collectif-paix-solidarite", "Collectif Paix et Solidarité", "france",
+    "collectif-paix-solidarite",
+    "Collectif Paix et Solidarité",
+    "france",
     "Une vingtaine d'associations, de syndicats et de mouvements d'éducation populaire qui "
     "préparent ensemble les grandes journées pour la paix.",
-)  # fmt: skip
+)
 
 PARTNER_ORGANISATIONS = [
-    ("Amicale laïque des Pentes", "Association d'éducation populaire du 1er arrondissement de Lyon."),
+    (
+        "Amicale laïque des Pentes",
+        "Association d'éducation populaire du 1er arrondissement de Lyon.",
+    ),
     ("Association Jardins du Partage", "Jardins collectifs et repas solidaires."),
     ("Atelier citoyen de la Guillotière", "Débats de quartier et soutien scolaire."),
     ("Cercle d'études Jean-Jaurès de Villeurbanne", "Conférences d'histoire sociale."),
@@ -303,27 +334,45 @@ PARTNER_ORGANISATIONS = [
 def seed_structures(territories: dict[str, Territory], report: SeedReport) -> dict[str, Structure]:
     """The national office, the committees, the working groups and the collective, by slug."""
     specs = [
-        ("secretariat-national", Kind.NATIONAL, "Secrétariat national", "france",
-         "Coordonne le mouvement, publie les circulaires et édite le journal."),
+        (
+            "secretariat-national",
+            Kind.NATIONAL,
+            "Secrétariat national",
+            "france",
+            "Coordonne le mouvement, publie les circulaires et édite le journal.",
+        ),
         *[(slug, Kind.COMMITTEE, name, town, text) for slug, name, town, text in COMMITTEES],
-        *[(slug, Kind.WORKING_GROUP, name, place, text)
-          for slug, name, place, text in WORKING_GROUPS],
+        *[
+            (slug, Kind.WORKING_GROUP, name, place, text)
+            for slug, name, place, text in WORKING_GROUPS
+        ],
         (COLLECTIVE[0], Kind.COLLECTIVE, COLLECTIVE[1], COLLECTIVE[2], COLLECTIVE[3]),
-    ]  # fmt: skip
+    ]
     structures = {}
     for slug, kind, name, territory_slug, description in specs:
         structures[slug] = _get_or_create(
-            report, Structure, slug=slug,
-            defaults={"kind": kind, "name": name, "territory": territories[territory_slug],
-                      "description": description},
-        )  # fmt: skip
+            report,
+            Structure,
+            slug=slug,
+            defaults={
+                "kind": kind,
+                "name": name,
+                "territory": territories[territory_slug],
+                "description": description,
+            },
+        )
     collective = structures[COLLECTIVE[0]]
     partners = [
         _get_or_create(
-            report, PartnerOrganisation, slug=slugify(name),
-            defaults={"name": name, "description": description,
-                      "website": f"https://{slugify(name)}.example"},
-        )  # fmt: skip
+            report,
+            PartnerOrganisation,
+            slug=slugify(name),
+            defaults={
+                "name": name,
+                "description": description,
+                "website": f"https://{slugify(name)}.example",
+            },
+        )
         for name, description in PARTNER_ORGANISATIONS
     ]
     missing = set(partners) - set(collective.partners.all())
@@ -352,8 +401,13 @@ COMMITTEE_TEAMS = {
     "comite-sete": ["Farid Mansouri", "Émilie Robin", "Patrick Giraud", "Zoé Masson"],
 }
 INTEREST_ROTATION = [
-    "#paix", "#désarmement", "#climat", "#solidarité", "#nonviolence", "#éducationpopulaire",
-]  # fmt: skip
+    "#paix",
+    "#désarmement",
+    "#climat",
+    "#solidarité",
+    "#nonviolence",
+    "#éducationpopulaire",
+]
 # Working groups also draw on committee members: (working group, leader, members).
 WORKING_GROUP_TEAMS = [
     ("gt-desarmement", "Claire Dubois", ["Sophie Martin", "Gérard Lambert", "Anne Lemoine"]),
@@ -376,13 +430,18 @@ class PeopleSeeder:
     def person(self, display_name: str, email: str = "", interests: str = "", **extra: Any) -> User:
         email = email or demo_email(display_name)
         user = _get_or_create(
-            self.report, User, email=email,
+            self.report,
+            User,
+            email=email,
             defaults={"display_name": display_name, "password": self.password_hash, **extra},
-        )  # fmt: skip
+        )
         _get_or_create(
-            self.report, EmailAddress, user=user, email=email,
+            self.report,
+            EmailAddress,
+            user=user,
+            email=email,
             defaults={"verified": True, "primary": True},
-        )  # fmt: skip
+        )
         if interests:
             wanted = set(get_or_create_hashtags(parse_hashtags(interests)))
             missing = wanted - set(user.interests.all())
@@ -425,22 +484,29 @@ def seed_people(structures: dict[str, Structure], seeder: PeopleSeeder) -> Cast:
     charlie = seeder.person("Charlie", personas["Charlie"], "#désarmement #paix")
     seeder.join(charlie, lyon)
     dana = seeder.person(
-        "Dana", personas["Dana"], "#jeunesse #réseauxsociaux",
-        profile_visibility=ProfileVisibility.MOVEMENT, languages="français, English",
-    )  # fmt: skip
+        "Dana",
+        personas["Dana"],
+        "#jeunesse #réseauxsociaux",
+        profile_visibility=ProfileVisibility.MOVEMENT,
+        languages="français, English",
+    )
     seeder.join(dana, structures["gt-jeunesse"])
     # Dana came through a petition: her request to join Lyon waits for Bob's approval.
     seeder.join(
-        dana, lyon, status=Membership.Status.PENDING,
+        dana,
+        lyon,
+        status=Membership.Status.PENDING,
         message="Bonjour, j'ai signé la pétition et je voudrais aider le comité sur les "
         "réseaux sociaux.",
-    )  # fmt: skip
+    )
     eve = seeder.person("Eve", personas["Eve"])
     frank = seeder.person("Frank", personas["Frank"], "#solidarité")
     seeder.join(
-        frank, structures[COLLECTIVE[0]], role=Role.REPRESENTATIVE,
+        frank,
+        structures[COLLECTIVE[0]],
+        role=Role.REPRESENTATIVE,
         organisation=PartnerOrganisation.objects.get(slug=slugify(PARTNER_ORGANISATIONS[0][0])),
-    )  # fmt: skip
+    )
 
     by_name = {}
     for name, interests in LYON_EXTRA_RELAYS:
@@ -508,32 +574,54 @@ DEMO_GROUPS = [
         "comptes rendus et idées de mobilisation. Tout le monde peut lire.",
         hashtags="#paix #désarmement",
         members=[
-            ("Bob", GroupRole.OWNER), ("Karim Benali", GroupRole.MODERATOR),
-            ("Charlie", GroupRole.MEMBER), ("Dana", GroupRole.MEMBER),
-            ("Sophie Martin", GroupRole.MEMBER), ("Nadia Haddad", GroupRole.MEMBER),
+            ("Bob", GroupRole.OWNER),
+            ("Karim Benali", GroupRole.MODERATOR),
+            ("Charlie", GroupRole.MEMBER),
+            ("Dana", GroupRole.MEMBER),
+            ("Sophie Martin", GroupRole.MEMBER),
+            ("Nadia Haddad", GroupRole.MEMBER),
         ],
         threads=[
-            DemoThread("Journée internationale de la paix : qui tient le stand ?", [
-                DemoPost("Bob", "Bonjour à toutes et à tous,\n\nPour le **21 septembre**, la "
-                         "mairie nous prête un stand place des Terreaux. Il nous faut :\n\n"
-                         "- deux personnes le matin (9 h – 12 h) ;\n"
-                         "- deux personnes l'après-midi (14 h – 18 h) ;\n"
-                         "- quelqu'un pour la pétition sur tablette.\n\n"
-                         "Répondez ici avec vos disponibilités."),
-                DemoPost("Charlie", "Je prends le matin, et j'apporte les tracts "
-                         "*désarmement* qui restent de juin."),
-                DemoPost("Dana", "Je peux faire l'après-midi et m'occuper de la pétition. "
-                         "Je ferai aussi quelques photos pour nos réseaux."),
-            ]),
-            DemoThread("Projection-débat en octobre", [
-                DemoPost("Karim Benali", "Le cinéma associatif de la Croix-Rousse nous propose "
-                         "une soirée. Des idées de film ? Pensez à un documentaire de moins "
-                         "de 90 minutes pour laisser du temps au débat."),
-                DemoPost("Bob", "Bonne idée. On en parle à la réunion de mardi."),
-            ]),
+            DemoThread(
+                "Journée internationale de la paix : qui tient le stand ?",
+                [
+                    DemoPost(
+                        "Bob",
+                        "Bonjour à toutes et à tous,\n\nPour le **21 septembre**, la "
+                        "mairie nous prête un stand place des Terreaux. Il nous faut :\n\n"
+                        "- deux personnes le matin (de 9 h à 12 h) ;\n"
+                        "- deux personnes l'après-midi (de 14 h à 18 h) ;\n"
+                        "- quelqu'un pour la pétition sur tablette.\n\n"
+                        "Répondez ici avec vos disponibilités.",
+                    ),
+                    DemoPost(
+                        "Charlie",
+                        "Je prends le matin, et j'apporte les tracts "
+                        "*désarmement* qui restent de juin.",
+                    ),
+                    DemoPost(
+                        "Dana",
+                        "Je peux faire l'après-midi et m'occuper de la pétition. "
+                        "Je ferai aussi quelques photos pour nos réseaux.",
+                    ),
+                ],
+            ),
+            DemoThread(
+                "Projection-débat en octobre",
+                [
+                    DemoPost(
+                        "Karim Benali",
+                        "Le cinéma associatif de la Croix-Rousse nous propose "
+                        "une soirée. Des idées de film ? Pensez à un documentaire de moins "
+                        "de 90 minutes pour laisser du temps au débat.",
+                    ),
+                    DemoPost("Bob", "Bonne idée. On en parle à la réunion de mardi."),
+                ],
+            ),
         ],
         document=DemoDocument(
-            "Tract de la Journée de la paix", "tract-journee-de-la-paix.txt",
+            "Tract de la Journée de la paix",
+            "tract-journee-de-la-paix.txt",
             "Journée internationale de la paix — 21 septembre\n\n"
             "Rendez-vous place des Terreaux, de 9 h à 18 h.\n"
             "Signez la pétition pour un traité d'interdiction des armes nucléaires.\n"
@@ -549,27 +637,44 @@ DEMO_GROUPS = [
         "l'équipe d'animation du comité.",
         hashtags="",
         members=[
-            ("Bob", GroupRole.OWNER), ("Karim Benali", GroupRole.MEMBER),
+            ("Bob", GroupRole.OWNER),
+            ("Karim Benali", GroupRole.MEMBER),
             ("Sophie Martin", GroupRole.MEMBER),
         ],
         threads=[
-            DemoThread("Ordre du jour de la réunion de mardi", [
-                DemoPost("Bob", "Proposition d'ordre du jour :\n\n"
-                         "1. Bilan du stand du 21 septembre\n"
-                         "2. Projection-débat d'octobre\n"
-                         "3. Adhésions en attente (dont Dana)\n"
-                         "4. Questions diverses"),
-                DemoPost("Sophie Martin", "Ajoutons un point sur la circulaire nationale "
-                         "reçue lundi, elle demande une réponse avant la fin du mois."),
-            ]),
-            DemoThread("Circulaire nationale du mois", [
-                DemoPost("Karim Benali", "J'ai relayé la circulaire aux adhérents. Résumé : "
-                         "**appel commun** du collectif pour la journée du 21 septembre, et "
-                         "nouvelle fiche sur les dépenses militaires."),
-            ]),
+            DemoThread(
+                "Ordre du jour de la réunion de mardi",
+                [
+                    DemoPost(
+                        "Bob",
+                        "Proposition d'ordre du jour :\n\n"
+                        "1. Bilan du stand du 21 septembre\n"
+                        "2. Projection-débat d'octobre\n"
+                        "3. Adhésions en attente (dont Dana)\n"
+                        "4. Questions diverses",
+                    ),
+                    DemoPost(
+                        "Sophie Martin",
+                        "Ajoutons un point sur la circulaire nationale "
+                        "reçue lundi, elle demande une réponse avant la fin du mois.",
+                    ),
+                ],
+            ),
+            DemoThread(
+                "Circulaire nationale du mois",
+                [
+                    DemoPost(
+                        "Karim Benali",
+                        "J'ai relayé la circulaire aux adhérents. Résumé : "
+                        "**appel commun** du collectif pour la journée du 21 septembre, et "
+                        "nouvelle fiche sur les dépenses militaires.",
+                    ),
+                ],
+            ),
         ],
         document=DemoDocument(
-            "Compte rendu de la réunion du bureau", "compte-rendu-bureau.txt",
+            "Compte rendu de la réunion du bureau",
+            "compte-rendu-bureau.txt",
             "Compte rendu — réunion du bureau du comité de Lyon\n\n"
             "Présents : Bob, Karim, Sophie.\n"
             "Décisions : stand le 21 septembre, projection-débat en octobre.\n"
@@ -585,11 +690,16 @@ DEMO_GROUPS = [
         hashtags="",
         members=[("Bob", GroupRole.OWNER), ("Charlie", GroupRole.MEMBER)],
         threads=[
-            DemoThread("Point logistique", [
-                DemoPost("Bob", "Rien ne sort de ce groupe. On se retrouve **jeudi** au "
-                         "local habituel."),
-                DemoPost("Charlie", "Entendu, je serai là."),
-            ]),
+            DemoThread(
+                "Point logistique",
+                [
+                    DemoPost(
+                        "Bob",
+                        "Rien ne sort de ce groupe. On se retrouve **jeudi** au local habituel.",
+                    ),
+                    DemoPost("Charlie", "Entendu, je serai là."),
+                ],
+            ),
         ],
     ),
     DemoGroup(
@@ -597,23 +707,33 @@ DEMO_GROUPS = [
         name="Jeunes pour la paix",
         owner="gt-jeunesse",
         visibility=Visibility.PUBLIC,
-        description="Les 18–35 ans du mouvement : réseaux sociaux, vidéos courtes et "
+        description="Les 18 à 35 ans du mouvement : réseaux sociaux, vidéos courtes et "
         "ateliers numériques pour les adhérents de tous âges.",
         hashtags="#jeunesse #réseauxsociaux",
         members=[
-            ("Camille Laurent", GroupRole.OWNER), ("Dana", GroupRole.MODERATOR),
-            ("Hugo Lefèvre", GroupRole.MEMBER), ("Samir Cherif", GroupRole.MEMBER),
+            ("Camille Laurent", GroupRole.OWNER),
+            ("Dana", GroupRole.MODERATOR),
+            ("Hugo Lefèvre", GroupRole.MEMBER),
+            ("Samir Cherif", GroupRole.MEMBER),
         ],
         threads=[
-            DemoThread("Atelier réseaux sociaux pour les adhérents", [
-                DemoPost("Dana", "Bonjour ! J'ai 24 ans, je suis étudiante et je propose un "
-                         "atelier d'une heure pour les adhérents qui veulent apprendre à "
-                         "partager une pétition sur leur téléphone.\n\n"
-                         "Au programme :\n\n- ouvrir un lien reçu par courriel ;\n"
-                         "- partager sur une messagerie ;\n- suivre un hashtag."),
-                DemoPost("Camille Laurent", "Super ! Le comité de Lyon peut nous prêter sa "
-                         "salle un samedi matin."),
-            ]),
+            DemoThread(
+                "Atelier réseaux sociaux pour les adhérents",
+                [
+                    DemoPost(
+                        "Dana",
+                        "Bonjour ! J'ai 24 ans, je suis étudiante et je propose un "
+                        "atelier d'une heure pour les adhérents qui veulent apprendre à "
+                        "partager une pétition sur leur téléphone.\n\n"
+                        "Au programme :\n\n- ouvrir un lien reçu par courriel ;\n"
+                        "- partager sur une messagerie ;\n- suivre un hashtag.",
+                    ),
+                    DemoPost(
+                        "Camille Laurent",
+                        "Super ! Le comité de Lyon peut nous prêter sa salle un samedi matin.",
+                    ),
+                ],
+            ),
         ],
     ),
     DemoGroup(
@@ -626,31 +746,50 @@ DEMO_GROUPS = [
         hashtags="#solidarité",
         members=[("Frank", GroupRole.OWNER), ("Alice", GroupRole.MEMBER)],
         threads=[
-            DemoThread("Appel commun pour le 21 septembre", [
-                DemoPost("Frank", "Voici une première version de l'appel. Merci de faire "
-                         "vos remarques avant vendredi :\n\n> Ensemble, pour la paix et la "
-                         "solidarité entre les peuples…"),
-                DemoPost("Alice", "Merci Frank. Le secrétariat national le relaiera dans la "
-                         "circulaire de la semaine prochaine."),
-            ]),
+            DemoThread(
+                "Appel commun pour le 21 septembre",
+                [
+                    DemoPost(
+                        "Frank",
+                        "Voici une première version de l'appel. Merci de faire "
+                        "vos remarques avant vendredi :\n\n> Ensemble, pour la paix et la "
+                        "solidarité entre les peuples…",
+                    ),
+                    DemoPost(
+                        "Alice",
+                        "Merci Frank. Le secrétariat national le relaiera dans la "
+                        "circulaire de la semaine prochaine.",
+                    ),
+                ],
+            ),
         ],
     ),
-]  # fmt: skip
+]
 
 
 def seed_groups(structures: dict[str, Structure], cast: Cast, report: SeedReport) -> None:
     people = {
-        "Alice": cast.alice, "Bob": cast.bob, "Charlie": cast.charlie, "Dana": cast.dana,
-        "Frank": cast.frank, **cast.by_name,
-    }  # fmt: skip
+        "Alice": cast.alice,
+        "Bob": cast.bob,
+        "Charlie": cast.charlie,
+        "Dana": cast.dana,
+        "Frank": cast.frank,
+        **cast.by_name,
+    }
     for spec in DEMO_GROUPS:
         owner_person = people[spec.members[0][0]]
         group = _get_or_create(
-            report, Group, slug=spec.slug,
-            defaults={"name": spec.name, "owner": structures[spec.owner],
-                      "visibility": spec.visibility, "description": spec.description,
-                      "created_by": owner_person},
-        )  # fmt: skip
+            report,
+            Group,
+            slug=spec.slug,
+            defaults={
+                "name": spec.name,
+                "owner": structures[spec.owner],
+                "visibility": spec.visibility,
+                "description": spec.description,
+                "created_by": owner_person,
+            },
+        )
         if spec.hashtags:
             missing = set(get_or_create_hashtags(parse_hashtags(spec.hashtags))) - set(
                 group.hashtags.all()
@@ -671,14 +810,21 @@ def seed_thread(
     group: Group, spec: DemoThread, people: dict[str, User], report: SeedReport
 ) -> None:
     thread = _get_or_create(
-        report, Thread, group=group, title=spec.title,
+        report,
+        Thread,
+        group=group,
+        title=spec.title,
         defaults={"author": people[spec.posts[0].author]},
-    )  # fmt: skip
+    )
     for demo_post in spec.posts:
         _get_or_create(
-            report, Post, thread=thread, author=people[demo_post.author], body=demo_post.body,
+            report,
+            Post,
+            thread=thread,
+            author=people[demo_post.author],
+            body=demo_post.body,
             defaults={"body_html": render_markdown(demo_post.body)},
-        )  # fmt: skip
+        )
 
 
 def seed_document(group: Group, spec: DemoDocument, author: User, report: SeedReport) -> None:
@@ -689,9 +835,13 @@ def seed_document(group: Group, spec: DemoDocument, author: User, report: SeedRe
         return
     content = spec.text.encode()
     version = DocumentVersion(
-        document=document, number=1, original_name=spec.filename, content_type="text/plain",
-        size=len(content), uploaded_by=author,
-    )  # fmt: skip
+        document=document,
+        number=1,
+        original_name=spec.filename,
+        content_type="text/plain",
+        size=len(content),
+        uploaded_by=author,
+    )
     # FieldFile.save writes through default_storage, then saves the row.
     version.file.save(spec.filename, ContentFile(content), save=True)
     report.add(DocumentVersion)

@@ -1,0 +1,36 @@
+"""Public pages load in a real browser, in French by default, with no axe violations, on a
+phone-sized and a desktop-sized screen."""
+
+import pytest
+from django.urls import reverse
+from pytest_django.live_server_helper import LiveServer
+
+from e2e.conftest import OpenContext, assert_accessible
+from tests.personas import World
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_public_pages_are_accessible(
+    live_server: LiveServer, new_context: OpenContext, world: World, viewport: dict[str, int]
+) -> None:
+    page = new_context().new_page()
+    page.set_viewport_size(viewport)
+    for url in [
+        reverse("core:home"),
+        reverse("movement:directory"),
+        reverse("groups:list"),
+        reverse("core:search") + "?q=Lyon",
+        world.lyon.get_absolute_url(),
+        world.public_group.get_absolute_url(),
+        reverse("account_login"),
+        reverse("account_signup"),
+    ]:
+        response = page.goto(live_server.url + url)
+        assert response is not None and response.status == 200, url
+        assert page.locator("html").get_attribute("lang") == "fr"
+        assert_accessible(page)
