@@ -1,14 +1,24 @@
+from typing import Any
+
 from django import forms
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from colombe.accounts.models import User
+from colombe.accounts.models import ProfileVisibility, User
+from colombe.core.hashtags import parse_hashtags
+
+MAX_INTERESTS = 20
 
 
 class SignupExtraForm(forms.Form):
     """Extra fields on allauth's sign-up form."""
 
-    display_name = forms.CharField(label=_("Display name"), max_length=80)
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=80,
+        help_text=_("The name other members see. You can use a first name or a nickname."),
+    )
     accept_terms = forms.BooleanField(
         label=_("I have read and accept the terms of use and the privacy notice."), required=True
     )
@@ -17,3 +27,81 @@ class SignupExtraForm(forms.Form):
         from colombe.accounts.services import record_signup
 
         record_signup(user=user, display_name=self.cleaned_data["display_name"])
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=80,
+        help_text=_("The name other members see. Your email address is never shown."),
+    )
+    languages = forms.CharField(
+        label=_("Languages I speak"),
+        max_length=120,
+        required=False,
+        help_text=_("For example: français, English"),
+    )
+    interests = forms.CharField(
+        label=_("My interests"),
+        max_length=600,
+        required=False,
+        help_text=_("Hashtags separated by spaces, for example: #peace #disarmament"),
+    )
+    profile_visibility = forms.ChoiceField(
+        label=_("Who may see my profile"),
+        choices=ProfileVisibility.choices,
+        widget=forms.RadioSelect,
+    )
+
+    @classmethod
+    def for_user(cls, user: User, data: Any = None) -> "ProfileForm":
+        initial = {
+            "display_name": user.display_name,
+            "languages": user.languages,
+            "interests": " ".join(f"#{tag.name}" for tag in user.interests.order_by("name")),
+            "profile_visibility": user.profile_visibility,
+        }
+        return cls(data=data, initial=initial)
+
+    def clean_display_name(self) -> str:
+        name = self.cleaned_data["display_name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Please enter a name."))
+        return name
+
+    def clean_interests(self) -> list[str]:
+        names = parse_hashtags(self.cleaned_data["interests"])
+        if len(names) > MAX_INTERESTS:
+            raise forms.ValidationError(
+                _("Please choose at most %(max)d interests.") % {"max": MAX_INTERESTS}
+            )
+        return names
+
+
+def deletion_word() -> str:
+    """The word to type to confirm, in the active language (SUPPRIMER in French)."""
+    return gettext("DELETE")
+
+
+class DeleteAccountForm(forms.Form):
+    confirmation = forms.CharField(
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["confirmation"].label = _("Your password, or the word %(word)s") % {
+            "word": deletion_word()
+        }
+
+    def clean_confirmation(self) -> str:
+        typed = self.cleaned_data["confirmation"]
+        if typed.strip().upper() == deletion_word().upper():
+            return typed
+        if self.user.has_usable_password() and self.user.check_password(typed):
+            return typed
+        raise forms.ValidationError(
+            _("This is neither your password nor the word %(word)s.") % {"word": deletion_word()}
+        )

@@ -25,9 +25,9 @@ def visible_people(viewer: Any) -> QuerySet[User]:
         return people.none()
     if policy.is_national_admin(viewer):
         return people
-    my_structures = Membership.objects.filter(
-        user=viewer, status=Membership.Status.ACTIVE
-    ).values("structure_id")
+    my_structures = Membership.objects.filter(user=viewer, status=Membership.Status.ACTIVE).values(
+        "structure_id"
+    )
     same_structure = Q(
         memberships__structure_id__in=my_structures,
         memberships__status=Membership.Status.ACTIVE,

@@ -1,0 +1,110 @@
+"""Account pages (ours and allauth's, through our template overrides) in a real browser:
+French by default, no axe-core violation."""
+
+from collections.abc import Iterator
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.urls import reverse
+from playwright.sync_api import Browser, Page, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+from e2e.conftest import AXE_SCRIPT, CHROMIUM_ARGS, assert_accessible
+from tests.personas import World
+from tests.services import chromium_path, require_service
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "demo-password-123"
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    executable = chromium_path()
+    require_service("Chromium", executable is not None, "apt-get install chromium")
+    require_service("axe-core", AXE_SCRIPT.exists(), "npm ci")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium: Browser) -> Iterator[Page]:
+    context = chromium.new_context(locale="fr-FR", bypass_csp=True)
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+def visit(page: Page, url: str, status: int = 200) -> None:
+    response = page.goto(url)
+    assert response is not None and response.status == status, url
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.locator("h1").count() == 1, url
+    assert_accessible(page)
+
+
+def test_entrance_pages_with_and_without_errors(
+    live_server: LiveServer, page: Page, world: World
+) -> None:
+    for name in ["account_login", "account_signup", "account_reset_password"]:
+        visit(page, live_server.url + reverse(name))
+    visit(page, live_server.url + reverse("account_signup"))
+    page.get_by_role("button", name="Créer un compte").last.click()
+    assert page.locator(".error-summary").count() == 1
+    assert_accessible(page)
+    visit(page, live_server.url + reverse("account_login"))
+    page.get_by_label("Courriel").fill("charlie@example.org")
+    page.get_by_label("Mot de passe").fill("wrong")
+    page.get_by_role("button", name="Connexion").click()
+    assert page.locator(".error-summary").count() == 1
+    assert_accessible(page)
+
+
+def test_account_pages(live_server: LiveServer, page: Page, world: World) -> None:
+    charlie = world.charlie
+    EmailAddress.objects.create(user=charlie, email=charlie.email, verified=True, primary=True)
+    page.goto(live_server.url + reverse("account_login"))
+    page.get_by_label("Courriel").fill(charlie.email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Connexion").click()
+    page.wait_for_url(live_server.url + "/")
+    for url in [
+        reverse("accounts:me"),
+        reverse("accounts:profile", args=[charlie.pk]),
+        reverse("accounts:edit_profile"),
+        reverse("accounts:consents"),
+        reverse("accounts:my_data"),
+        reverse("accounts:delete_account"),
+        reverse("account_email"),
+        reverse("account_change_password"),
+        reverse("mfa_index"),
+        reverse("usersessions_list"),
+    ]:
+        visit(page, live_server.url + url)
+    visit(page, live_server.url + reverse("mfa_activate_totp"))  # asks for the password
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Confirmer").click()
+    page.wait_for_url(live_server.url + reverse("mfa_activate_totp"))
+    assert page.locator("main img").count() == 1  # the QR code
+    assert_accessible(page)
+    page.get_by_role("button", name="Activer").click()
+    assert page.locator(".error-summary").count() == 1
+    assert_accessible(page)
+    visit(page, live_server.url + reverse("accounts:edit_profile"))
+    page.get_by_label("Nom affiché").fill("")
+    page.get_by_role("button", name="Enregistrer").click()
+    assert page.locator(".error-summary").count() == 1
+    assert_accessible(page)
+
+
+def test_last_owner_refusal_page(live_server: LiveServer, page: Page, world: World) -> None:
+    bob = world.bob
+    EmailAddress.objects.create(user=bob, email=bob.email, verified=True, primary=True)
+    page.goto(live_server.url + reverse("account_login"))
+    page.get_by_label("Courriel").fill(bob.email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Connexion").click()
+    page.wait_for_url(live_server.url + "/")
+    visit(page, live_server.url + reverse("accounts:delete_account"))

@@ -1,0 +1,165 @@
+"""Right of access: "download my data" gives a zip with everything we hold, and nothing
+about anyone else."""
+
+import io
+import json
+import zipfile
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from colombe.accounts.models import Consent
+from colombe.core.audit import log_action
+from colombe.core.models import AuditEntry
+from colombe.groups.models import DocumentVersion, JoinRequest
+from tests import factories
+from tests.personas import SECRET_GROUP_NAME, World
+
+pytestmark = pytest.mark.django_db
+
+
+def download(client: Client) -> dict[str, Any]:
+    response = client.post(reverse("accounts:download_my_data"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert "attachment" in response["Content-Disposition"]
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        assert archive.namelist() == ["colombe-data.json"]
+        return json.loads(archive.read("colombe-data.json"))
+
+
+@pytest.fixture
+def charlie_world(world: World) -> World:
+    """Charlie has written, uploaded, asked to join; Bob has written too."""
+    charlie = world.charlie
+    charlie.languages = "français"
+    charlie.save()
+    charlie.interests.add(factories.HashtagFactory.create(name="désarmement"))
+    Consent.objects.create(user=charlie, kind=Consent.Kind.TERMS, text_version="2026-11")
+    thread = factories.ThreadFactory.create(
+        group=world.private_group, author=charlie, title="Tractage samedi"
+    )
+    factories.PostFactory.create(
+        thread=thread, author=charlie, body="Charlie écrit : rendez-vous à 10 h."
+    )
+    factories.PostFactory.create(
+        thread=thread, author=world.bob, body="Bob répond : message de Bob."
+    )
+    document = factories.DocumentFactory.create(
+        group=world.public_group, title="Tract de Charlie", created_by=charlie
+    )
+    DocumentVersion.objects.create(
+        document=document,
+        number=1,
+        file="groups/x/abc",
+        original_name="tract.pdf",
+        content_type="application/pdf",
+        size=1234,
+        uploaded_by=charlie,
+    )
+    other_group = factories.GroupFactory.create(owner=world.lyon, name="Groupe vélo")
+    JoinRequest.objects.create(group=other_group, user=charlie, message="Je roule !")
+    log_action(charlie, "groups.post.created", thread, {"post": 1})
+    log_action(world.bob, "groups.member.removed", world.private_group, {"user": 99})
+    return world
+
+
+def test_export_contains_everything_about_me(client: Client, charlie_world: World) -> None:
+    charlie = charlie_world.charlie
+    client.force_login(charlie)
+    data = download(client)
+
+    assert data["account"]["email"] == "charlie@example.org"
+    assert data["profile"]["display_name"] == "Charlie"
+    assert data["profile"]["languages"] == "français"
+    assert data["profile"]["interests"] == ["#désarmement"]
+    assert [c["text_version"] for c in data["consents"]] == ["2026-11"]
+    assert [(m["structure"], m["status"]) for m in data["memberships"]] == [
+        ("Comité de Lyon", "active")
+    ]
+    assert {g["group"] for g in data["group_memberships"]} == {
+        "Groupe public de Lyon",
+        "Groupe privé de Lyon",
+        SECRET_GROUP_NAME,  # Charlie is a member: it is her own data.
+    }
+    assert [t["title"] for t in data["threads_started"]] == ["Tractage samedi"]
+    assert [p["text"] for p in data["posts"]] == ["Charlie écrit : rendez-vous à 10 h."]
+    assert [d["title"] for d in data["documents_created"]] == ["Tract de Charlie"]
+    assert data["files_uploaded"][0]["file_name"] == "tract.pdf"
+    assert data["files_uploaded"][0]["size_bytes"] == 1234
+    assert [(r["group"], r["message"]) for r in data["join_requests"]] == [
+        ("Groupe vélo", "Je roule !")
+    ]
+    actions = [a["action"] for a in data["actions_recorded"]]
+    assert "groups.post.created" in actions
+
+
+def test_export_contains_nothing_about_other_people(client: Client, charlie_world: World) -> None:
+    client.force_login(charlie_world.charlie)
+    raw = json.dumps(download(client), ensure_ascii=False)
+    for foreign in [
+        "bob@example.org",
+        "Bob répond",
+        "alice@example.org",
+        "groups.member.removed",
+        "Bob",
+    ]:
+        assert foreign not in raw
+
+
+def test_export_of_an_outsider_does_not_name_the_secret_group(client: Client, world: World) -> None:
+    client.force_login(world.eve)
+    raw = json.dumps(download(client), ensure_ascii=False)
+    assert SECRET_GROUP_NAME not in raw
+    assert "eve@example.org" in raw
+
+
+def test_export_never_contains_second_factor_secrets(client: Client, world: World) -> None:
+    from allauth.mfa.models import Authenticator
+
+    client.force_login(world.alice)
+    data = download(client)
+    assert [f["type"] for f in data["account"]["second_factors"]] == ["totp"]
+    secret = Authenticator.objects.get(user=world.alice).data["secret"]
+    assert secret not in json.dumps(data)
+
+
+def test_export_is_audited(client: Client, world: World) -> None:
+    client.force_login(world.charlie)
+    download(client)
+    entry = AuditEntry.objects.get(action="accounts.data.exported")
+    assert entry.actor == world.charlie
+    assert entry.data == {}
+
+
+def test_export_page_explains_and_offers_a_button(client: Client, world: World) -> None:
+    client.force_login(world.charlie)
+    response = client.get(reverse("accounts:my_data"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count("<h1") == 1
+    assert f'action="{reverse("accounts:download_my_data")}"' in page
+
+
+def test_export_needs_login_and_a_post(client: Client, world: World) -> None:
+    assert client.post(reverse("accounts:download_my_data")).status_code == 302
+    client.force_login(world.charlie)
+    assert client.get(reverse("accounts:download_my_data")).status_code == 405
+
+
+def test_consents_page_lists_text_version_and_date(client: Client, world: World) -> None:
+    Consent.objects.create(user=world.charlie, kind=Consent.Kind.TERMS, text_version="2026-11")
+    Consent.objects.create(user=world.bob, kind=Consent.Kind.TERMS, text_version="1999-01")
+    client.force_login(world.charlie)
+    response = client.get(reverse("accounts:consents"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "2026-11" in page
+    assert "1999-01" not in page
+    assert f'href="{reverse("core:privacy")}"' in page
+
+
+def test_consents_page_needs_login(client: Client, world: World) -> None:
+    assert client.get(reverse("accounts:consents")).status_code == 302
