@@ -125,7 +125,7 @@ class Membership(models.Model):
     )
     structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
-    # Relays (3–4 per committee) receive national information for their committee.
+    # Relays (3 or 4 per committee) receive national information for their committee.
     is_relay = models.BooleanField(_("relay"), default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     organisation = models.ForeignKey(
@@ -143,7 +143,9 @@ class Membership(models.Model):
     class Meta:
         ordering = ["structure", "user"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "structure"], name="one_membership_per_structure")
+            models.UniqueConstraint(
+                fields=["user", "structure"], name="one_membership_per_structure"
+            )
         ]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")

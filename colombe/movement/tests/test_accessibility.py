@@ -1,0 +1,95 @@
+"""The movement's pages in a real browser: French by default, one <h1>, no axe-core
+violation, for the people who use them (visitor, member, leader, national admin)."""
+
+from collections.abc import Iterator
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from playwright.sync_api import Browser, Page, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+from colombe.accounts.models import User
+from e2e.conftest import AXE_SCRIPT, CHROMIUM_ARGS, assert_accessible
+from tests.personas import World
+from tests.services import chromium_path, require_service
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    executable = chromium_path()
+    require_service("Chromium", executable is not None, "apt-get install chromium")
+    require_service("axe-core", AXE_SCRIPT.exists(), "npm ci")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def open_page(chromium: Browser, live_server: LiveServer, person: User | None = None) -> Page:
+    context = chromium.new_context(locale="fr-FR", bypass_csp=True)
+    context.set_default_timeout(10_000)
+    if person is not None:
+        client = Client()
+        client.force_login(person)
+        cookie = client.cookies["sessionid"]
+        context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
+    return context.new_page()
+
+
+def visit(page: Page, url: str, status: int = 200) -> None:
+    response = page.goto(url)
+    assert response is not None and response.status == status, url
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.locator("h1").count() == 1, url
+    assert_accessible(page)
+
+
+def test_public_pages(chromium: Browser, live_server: LiveServer, world: World) -> None:
+    page = open_page(chromium, live_server)
+    for url in [
+        reverse("movement:directory"),
+        reverse("movement:directory") + "?q=Tombouctou",
+        reverse("movement:working_groups"),
+        reverse("movement:collectives"),
+        world.lyon.get_absolute_url(),
+        world.collective.get_absolute_url(),
+        reverse("movement:contact", args=["lyon"]),
+    ]:
+        visit(page, live_server.url + url)
+    # The contact form with errors keeps its error summary accessible.
+    visit(page, live_server.url + reverse("movement:contact", args=["lyon"]))
+    page.get_by_role("button", name="Envoyer").click()
+    assert page.locator(".error-summary").count() == 1
+    assert_accessible(page)
+    page.context.close()
+
+
+def test_member_and_leader_pages(chromium: Browser, live_server: LiveServer, world: World) -> None:
+    eve = open_page(chromium, live_server, world.eve)
+    visit(eve, live_server.url + reverse("movement:join", args=["lyon"]))
+    eve.context.close()
+    charlie = open_page(chromium, live_server, world.charlie)
+    visit(charlie, live_server.url + reverse("movement:leave", args=["lyon"]))
+    charlie.context.close()
+    bob = open_page(chromium, live_server, world.bob)
+    visit(bob, live_server.url + world.lyon.get_absolute_url())
+    visit(bob, live_server.url + reverse("movement:members", args=["lyon"]))
+    bob.context.close()
+
+
+def test_administration_pages(chromium: Browser, live_server: LiveServer, world: World) -> None:
+    page = open_page(chromium, live_server, world.alice)
+    for url in [
+        reverse("movement:structure_create"),
+        reverse("movement:structure_edit", args=["lyon"]),
+        reverse("movement:territories"),
+        reverse("movement:territory_create"),
+    ]:
+        visit(page, live_server.url + url)
+    page.get_by_role("button", name="Enregistrer").click()
+    assert page.locator(".error-summary").count() == 1
+    assert_accessible(page)
+    page.context.close()
