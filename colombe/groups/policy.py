@@ -8,9 +8,11 @@
 
 from typing import Any
 
+from django.db.models import QuerySet
+
 from colombe.core import policy
-from colombe.groups.models import Group, GroupMembership, Visibility
-from colombe.movement.models import Membership
+from colombe.groups.models import Group, GroupMembership, Post, Visibility
+from colombe.movement.models import Membership, Structure
 
 
 def group_role(user: Any, group: Group) -> str | None:
@@ -109,3 +111,48 @@ def can_create_group(user: Any, structure: Any) -> bool:
         role=Membership.Role.LEADER,
         status=Membership.Status.ACTIVE,
     ).exists()
+
+
+@policy.register("groups.edit")
+def can_edit_group(user: Any, group: Group) -> bool:
+    return is_moderator(user, group)
+
+
+@policy.register("groups.view_members")
+def can_view_members(user: Any, group: Group) -> bool:
+    """Belonging to a group can say something about a person's opinions (GDPR special
+    category), so the member list is for members, whatever the group's visibility."""
+    return is_member(user, group)
+
+
+@policy.register("groups.edit_post")
+def can_edit_post(user: Any, post: Post) -> bool:
+    """Authors edit their own messages while they are members, unless a moderator hid
+    the message or it was deleted."""
+    return (
+        is_member(user, post.thread.group)
+        and post.author_id == user.pk
+        and post.deleted_at is None
+        and post.hidden_by_id is None
+    )
+
+
+@policy.register("groups.delete_post")
+def can_delete_post(user: Any, post: Post) -> bool:
+    return (
+        is_member(user, post.thread.group) and post.author_id == user.pk and post.deleted_at is None
+    )
+
+
+def structures_for_new_groups(user: Any) -> QuerySet[Structure]:
+    """The structures in whose name ``user`` may create a group (same rule as
+    ``groups.create``, as a queryset for the create form)."""
+    if policy.is_national_admin(user):
+        return Structure.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return Structure.objects.none()
+    return Structure.objects.filter(
+        memberships__user=user,
+        memberships__role=Membership.Role.LEADER,
+        memberships__status=Membership.Status.ACTIVE,
+    )

@@ -1,0 +1,154 @@
+"""Checking uploaded documents before they are stored.
+
+A file is accepted only when its extension is on the allow-list AND its content looks like
+that type (magic bytes, or the expected entries of a zip-based office file): a renamed
+executable is refused. Images are re-encoded with Pillow, which drops their metadata (EXIF
+with GPS position, camera serial numbers, PNG text chunks) — members share photos of
+actions, and where they were taken must not leak with them.
+"""
+
+import io
+import os
+import zipfile
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile, File
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+# extension -> (content type served on download, how the content is checked)
+ALLOWED_TYPES: dict[str, tuple[str, str]] = {
+    "pdf": ("application/pdf", "pdf"),
+    "png": ("image/png", "image"),
+    "jpg": ("image/jpeg", "image"),
+    "jpeg": ("image/jpeg", "image"),
+    "webp": ("image/webp", "image"),
+    "gif": ("image/gif", "image"),
+    "txt": ("text/plain", "text"),
+    "csv": ("text/csv", "text"),
+    "odt": ("application/vnd.oasis.opendocument.text", "odf"),
+    "ods": ("application/vnd.oasis.opendocument.spreadsheet", "odf"),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "ooxml:word/document.xml",
+    ),
+    "xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "ooxml:xl/workbook.xml",
+    ),
+}
+# The format Pillow must find in the file for each image extension.
+IMAGE_FORMATS = {"png": "PNG", "jpg": "JPEG", "jpeg": "JPEG", "webp": "WEBP", "gif": "GIF"}
+SNIFF_BYTES = 8192
+
+
+@dataclass
+class CheckedUpload:
+    file: File
+    original_name: str
+    content_type: str
+    size: int
+
+
+def allowed_extensions_text() -> str:
+    return ", ".join(sorted({ext for ext in ALLOWED_TYPES if ext != "jpeg"}))
+
+
+def check_upload(upload: UploadedFile) -> CheckedUpload:
+    """Validate ``upload`` and return what to store; raise ValidationError otherwise."""
+    max_bytes = settings.COLOMBE_MAX_UPLOAD_BYTES
+    size = upload.size or 0
+    if size > max_bytes:
+        raise ValidationError(
+            _("This file is too large (%(size)s). The limit is %(limit)s.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(max_bytes)},
+            code="too_large",
+        )
+    original_name = os.path.basename(upload.name or "").strip()[:255]
+    extension = original_name.rsplit(".", 1)[-1].lower() if "." in original_name else ""
+    if extension not in ALLOWED_TYPES:
+        raise ValidationError(
+            _("This type of file is not accepted. Accepted types: %(types)s.")
+            % {"types": allowed_extensions_text()},
+            code="bad_type",
+        )
+    content_type, check = ALLOWED_TYPES[extension]
+    if check == "image":
+        data = reencode_image(upload, IMAGE_FORMATS[extension])
+        return CheckedUpload(ContentFile(data), original_name, content_type, len(data))
+    if not content_matches(upload, check):
+        raise ValidationError(
+            _("The content of this file does not match its extension (.%(ext)s).")
+            % {"ext": extension},
+            code="bad_content",
+        )
+    upload.seek(0)
+    return CheckedUpload(upload, original_name, content_type, size)
+
+
+def content_matches(upload: UploadedFile, check: str) -> bool:
+    upload.seek(0)
+    head = upload.read(SNIFF_BYTES)
+    if check == "pdf":
+        return head.startswith(b"%PDF-")
+    if check == "text":
+        # Text has no magic number; refusing NUL bytes and known binary signatures keeps
+        # executables and archives out.
+        return b"\x00" not in head and not head.startswith((b"PK\x03\x04", b"MZ", b"\x7fELF"))
+    if not head.startswith(b"PK\x03\x04"):
+        return False
+    return zip_matches(upload, check)
+
+
+def zip_matches(upload: UploadedFile, check: str) -> bool:
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+            if check == "odf":
+                return "mimetype" in names and archive.read("mimetype").startswith(
+                    b"application/vnd.oasis.opendocument."
+                )
+            required = check.split(":", 1)[1]
+            return "[Content_Types].xml" in names and required in names
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return False
+
+
+def reencode_image(upload: UploadedFile, expected_format: str) -> bytes:
+    """Decode the image and write it again without its metadata."""
+    bad_image = ValidationError(
+        _("This image could not be read. Please check the file."), code="bad_content"
+    )
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            if image.format != expected_format:
+                raise bad_image
+            image.load()
+            return encode_without_metadata(image, expected_format)
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise bad_image from exc
+
+
+def encode_without_metadata(image: Image.Image, image_format: str) -> bytes:
+    output = io.BytesIO()
+    if image_format == "GIF":
+        # Frames are kept; GIF comments and extensions are not copied.
+        image.save(output, format="GIF", save_all=getattr(image, "is_animated", False))
+        return output.getvalue()
+    # Apply the EXIF orientation before the EXIF block disappears, so photos stay upright.
+    upright = ImageOps.exif_transpose(image)
+    if image_format == "JPEG" and upright.mode not in ("RGB", "L"):
+        upright = upright.convert("RGB")
+    clean = Image.new(upright.mode, upright.size)
+    clean.paste(upright)
+    if upright.mode == "P" and upright.getpalette():
+        clean.putpalette(upright.getpalette() or [])
+    options = {"quality": 90} if image_format in ("JPEG", "WEBP") else {}
+    clean.save(output, format=image_format, **options)
+    return output.getvalue()
