@@ -147,3 +147,55 @@ class TerritoryForm(forms.ModelForm):
                 "level", _("Some territories inside this one are at this level or above.")
             )
         return cleaned
+
+
+class DescriptionForm(forms.ModelForm):
+    class Meta:
+        model = Structure
+        fields = ["description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 10})}
+        help_texts = {
+            "description": _(
+                "Shown to everyone on the structure's page: what you do, when and where "
+                "you meet, how to take part."
+            )
+        }
+
+
+class CoordinatorForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address of the person"),
+        max_length=254,
+        help_text=_("The person must already have an account on Colombe."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class PartnerChoiceForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=PartnerOrganisation.objects.none(),
+        empty_label=_("Choose an organisation"),
+    )
+
+    def __init__(self, *args: Any, collective: Structure, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = PartnerOrganisation.objects.exclude(collectives=collective)
+
+
+class PartnerOrganisationForm(forms.ModelForm):
+    # Declared here to say which scheme an address typed without one gets.
+    website = forms.URLField(
+        label=_("Website"),
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        help_text=_("For example https://example.org (optional)."),
+    )
+
+    class Meta:
+        model = PartnerOrganisation
+        fields = ["name", "website", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}

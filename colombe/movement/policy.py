@@ -103,6 +103,13 @@ def can_manage(user: Any, structure: Structure) -> bool:
     return membership is not None and membership.role == Membership.Role.LEADER
 
 
+@policy.register("movement.edit_description")
+def can_edit_description(user: Any, structure: Structure) -> bool:
+    """Leaders keep their structure's public description up to date; its name, address,
+    kind and territory stay with national administrators and coordinators."""
+    return can_manage(user, structure)
+
+
 @policy.register("movement.request_join")
 def can_request_join(user: Any, structure: Structure) -> bool:
     return (
@@ -153,3 +160,17 @@ def can_edit_territory(user: Any, territory: Territory) -> bool:
     if policy.is_national_admin(user):
         return True
     return territory.parent is not None and coordinates_within(user, territory.parent)
+
+
+@policy.register("movement.manage_coordinators")
+def can_manage_coordinators(user: Any, territory: Territory | None) -> bool:
+    """Naming who coordinates a territory is a national decision."""
+    return policy.is_national_admin(user)
+
+
+@policy.register("movement.manage_partners")
+def can_manage_partners(user: Any, structure: Structure) -> bool:
+    """Create partner organisations and add them to (or remove them from) a collective."""
+    if structure.kind != Structure.Kind.COLLECTIVE:
+        return False
+    return policy.is_national_admin(user) or is_coordinator_for(user, structure)

@@ -5,8 +5,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from colombe.accounts.models import User
@@ -284,6 +286,47 @@ def change_role(*, actor: Any, structure: Structure, membership_id: int, role: s
     return membership
 
 
+def remove_member(*, actor: Any, structure: Structure, membership_id: int) -> Membership:
+    """A leader takes someone off the structure; the person is told by email."""
+    policy.require(actor, "movement.manage", structure)
+    with transaction.atomic():
+        # Lock the structure so that two leaders cannot remove the last two leaders at once.
+        Structure.objects.select_for_update().filter(pk=structure.pk).first()
+        membership = active_member(structure, membership_id)
+        if membership.user_id == getattr(actor, "pk", None):
+            raise MovementError(_("To leave the structure yourself, use the Leave page."))
+        if is_last_leader(membership):
+            raise MovementError(_("This is the last leader: name another leader first."))
+        log_action(
+            actor,
+            "movement.member.removed",
+            structure,
+            {"membership": membership.pk, "user": membership.user_id},
+        )
+        enqueue_templated_email(
+            to=[membership.user.email],
+            template="movement/email/member_removed",
+            context={
+                "structure": structure,
+                "structure_url": absolute_url(structure.get_absolute_url()),
+            },
+        )
+        membership.delete()
+    return membership
+
+
+def update_description(*, actor: Any, structure: Structure, description: str) -> Structure:
+    policy.require(actor, "movement.edit_description", structure)
+    with transaction.atomic():
+        structure = Structure.objects.select_for_update().get(pk=structure.pk)
+        if structure.description == description:
+            return structure
+        structure.description = description
+        structure.save(update_fields=["description"])
+        log_action(actor, "movement.structure.description_updated", structure)
+    return structure
+
+
 STRUCTURE_FIELDS = ["name", "slug", "kind", "territory", "description"]
 
 
@@ -330,3 +373,127 @@ def update_territory(*, actor: Any, territory: Territory, **fields: Any) -> Terr
         territory.save()
         log_action(actor, "movement.territory.updated", territory, {"fields": changed})
     return territory
+
+
+def account_with_email(email: str) -> User:
+    """The active account with exactly this address (case does not matter in addresses).
+    The refusal says nothing about other accounts."""
+    person = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if person is None:
+        raise MovementError(_("There is no account with this email address."))
+    return person
+
+
+def assign_coordinator(*, actor: Any, territory: Territory, email: str) -> User:
+    policy.require(actor, "movement.manage_coordinators", territory)
+    person = account_with_email(email)
+    with transaction.atomic():
+        Territory.objects.select_for_update().filter(pk=territory.pk).first()
+        if territory.coordinators.filter(pk=person.pk).exists():
+            raise MovementError(_("This person already coordinates this territory."))
+        territory.coordinators.add(person)
+        log_action(actor, "movement.coordinator.assigned", territory, {"user": person.pk})
+        enqueue_templated_email(
+            to=[person.email],
+            template="movement/email/coordinator_assigned",
+            context={
+                "territory": territory,
+                "territories_url": absolute_url(reverse("movement:territories")),
+            },
+        )
+    return person
+
+
+def remove_coordinator(*, actor: Any, territory: Territory, user_id: int) -> None:
+    policy.require(actor, "movement.manage_coordinators", territory)
+    with transaction.atomic():
+        person = territory.coordinators.filter(pk=user_id).first()
+        if person is None:
+            raise MovementError(_("This person does not coordinate this territory."))
+        territory.coordinators.remove(person)
+        log_action(actor, "movement.coordinator.removed", territory, {"user": person.pk})
+        enqueue_templated_email(
+            to=[person.email],
+            template="movement/email/coordinator_removed",
+            context={"territory": territory},
+        )
+
+
+def unused_organisation_slug(name: str) -> str:
+    base = slugify(name)[:170] or "organisation"
+    slug, number = base, 1
+    while PartnerOrganisation.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def create_partner_organisation(
+    *, actor: Any, collective: Structure, name: str, website: str = "", description: str = ""
+) -> PartnerOrganisation:
+    """Organisations are created from the collective they join, so none is left orphaned."""
+    policy.require(actor, "movement.manage_partners", collective)
+    try:
+        with transaction.atomic():
+            organisation = PartnerOrganisation.objects.create(
+                name=name,
+                slug=unused_organisation_slug(name),
+                website=website,
+                description=description,
+            )
+            log_action(
+                actor,
+                "movement.partner_organisation.created",
+                organisation,
+                {"collective": collective.pk},
+            )
+            collective.partners.add(organisation)
+            log_action(
+                actor, "movement.partner.added", collective, {"organisation": organisation.pk}
+            )
+    except IntegrityError as exc:
+        # Someone created an organisation with the same name in the meantime.
+        raise MovementError(_("An organisation with this name already exists.")) from exc
+    return organisation
+
+
+def add_partner(
+    *, actor: Any, collective: Structure, organisation: PartnerOrganisation
+) -> PartnerOrganisation:
+    policy.require(actor, "movement.manage_partners", collective)
+    with transaction.atomic():
+        if collective.partners.filter(pk=organisation.pk).exists():
+            return organisation
+        collective.partners.add(organisation)
+        log_action(actor, "movement.partner.added", collective, {"organisation": organisation.pk})
+    return organisation
+
+
+def representatives_of(
+    collective: Structure, organisation: PartnerOrganisation
+) -> QuerySet[Membership]:
+    return Membership.objects.filter(structure=collective, organisation=organisation)
+
+
+def remove_partner(*, actor: Any, collective: Structure, organisation_id: int) -> int:
+    """Take an organisation out of a collective. Its representatives stay in the collective
+    in their own name (they are people who chose to join); returns how many they are."""
+    policy.require(actor, "movement.manage_partners", collective)
+    with transaction.atomic():
+        organisation = collective.partners.filter(pk=organisation_id).first()
+        if organisation is None:
+            raise MovementError(_("This organisation is not a partner of this collective."))
+        representatives = representatives_of(collective, organisation)
+        # A leader who also spoke for the organisation stays a leader.
+        representatives.filter(role=Membership.Role.REPRESENTATIVE).update(
+            role=Membership.Role.MEMBER
+        )
+        count = representatives.update(organisation=None)
+        collective.partners.remove(organisation)
+        log_action(
+            actor,
+            "movement.partner.removed",
+            collective,
+            {"organisation": organisation.pk, "representatives": count},
+        )
+    return count

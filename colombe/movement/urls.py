@@ -24,7 +24,38 @@ urlpatterns = [
         name="remove_relay",
     ),
     path("structures/<slug:slug>/membres/<int:pk>/role/", views.change_role, name="change_role"),
+    path(
+        "structures/<slug:slug>/membres/<int:pk>/retirer/",
+        views.remove_member,
+        name="remove_member",
+    ),
+    path("structures/<slug:slug>/description/", views.description_edit, name="description_edit"),
+    path("structures/<slug:slug>/partenaires/", views.partners, name="partners"),
+    path("structures/<slug:slug>/partenaires/ajouter/", views.partner_add, name="partner_add"),
+    path(
+        "structures/<slug:slug>/partenaires/nouvelle/", views.partner_create, name="partner_create"
+    ),
+    path(
+        "structures/<slug:slug>/partenaires/<int:pk>/retirer/",
+        views.partner_remove,
+        name="partner_remove",
+    ),
     path("territoires/", views.territory_list, name="territories"),
     path("territoires/nouveau/", views.territory_create, name="territory_create"),
     path("territoires/<slug:slug>/modifier/", views.territory_edit, name="territory_edit"),
+    path(
+        "territoires/<slug:slug>/coordination/",
+        views.territory_coordinators,
+        name="territory_coordinators",
+    ),
+    path(
+        "territoires/<slug:slug>/coordination/ajouter/",
+        views.territory_coordinator_add,
+        name="territory_coordinator_add",
+    ),
+    path(
+        "territoires/<slug:slug>/coordination/<int:user_pk>/retirer/",
+        views.territory_coordinator_remove,
+        name="territory_coordinator_remove",
+    ),
 ]

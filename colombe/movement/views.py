@@ -19,8 +19,12 @@ from colombe.movement import services
 from colombe.movement.forms import (
     ROLE_CHOICES,
     ContactForm,
+    CoordinatorForm,
+    DescriptionForm,
     DirectoryFilterForm,
     JoinForm,
+    PartnerChoiceForm,
+    PartnerOrganisationForm,
     RoleForm,
     StructureForm,
     TerritoryForm,
@@ -149,6 +153,8 @@ def structure_context(request: HttpRequest, structure: Structure) -> dict[str, A
         "can_view_members": policy.has_perm(user, "movement.view_members", structure),
         "can_manage": policy.has_perm(user, "movement.manage", structure),
         "can_edit": policy.has_perm(user, "movement.edit_structure", structure),
+        "can_edit_description": policy.has_perm(user, "movement.edit_description", structure),
+        "can_manage_partners": policy.has_perm(user, "movement.manage_partners", structure),
     }
     if structure.kind == Structure.Kind.COLLECTIVE:
         with_organisations = (
@@ -363,6 +369,61 @@ def change_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
+def active_membership_or_404(structure: Structure, pk: int) -> Membership:
+    membership = (
+        structure.memberships.filter(pk=pk, status=Membership.Status.ACTIVE)
+        .select_related("user", "organisation")
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    return membership
+
+
+@login_required
+def remove_member(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    obj = get_structure(request.user, slug)
+    policy.require(request.user, "movement.manage", obj)
+    if request.method != "POST":
+        membership = active_membership_or_404(obj, pk)
+        context = {
+            "structure": obj,
+            "membership": membership,
+            "is_last_leader": services.is_last_leader(membership),
+            "is_self": membership.user_id == request.user.pk,
+        }
+        return render(request, "movement/remove_member.html", context)
+    try:
+        # Another leader may have acted since the confirmation page: the service says so.
+        removed = services.remove_member(actor=request.user, structure=obj, membership_id=pk)
+    except services.MovementError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s is no longer a member. They have been told by email.")
+            % {"name": removed.user.public_name},
+        )
+    return redirect(members_url(obj))
+
+
+@login_required
+def description_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    obj = get_structure(request.user, slug)
+    policy.require(request.user, "movement.edit_description", obj)
+    form = DescriptionForm(request.POST or None, instance=Structure.objects.get(pk=obj.pk))
+    context = {"form": form, "structure": obj}
+    if request.method != "POST":
+        return render(request, "movement/description_form.html", context)
+    if not form.is_valid():
+        return render(request, "movement/description_form.html", context, status=422)
+    services.update_description(
+        actor=request.user, structure=obj, description=form.cleaned_data["description"]
+    )
+    messages.success(request, _("The description has been saved."))
+    return redirect(obj)
+
+
 @login_required
 def structure_create(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "movement.create_structure", None)
@@ -415,7 +476,12 @@ def territory_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(territories, PAGE_SIZE).get_page(request.GET.get("page"))
     for territory in page.object_list:
         territory.editable = policy.has_perm(request.user, "movement.edit_territory", territory)
-    return render(request, "movement/territories.html", {"page_obj": page})
+    can_name_coordinators = policy.has_perm(request.user, "movement.manage_coordinators", None)
+    return render(
+        request,
+        "movement/territories.html",
+        {"page_obj": page, "can_name_coordinators": can_name_coordinators},
+    )
 
 
 def territory_form(request: HttpRequest, instance: Territory | None = None) -> TerritoryForm:
@@ -444,11 +510,16 @@ def territory_create(request: HttpRequest) -> HttpResponse:
     return redirect("movement:territories")
 
 
-@login_required
-def territory_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    territory = Territory.objects.filter(slug=slug).first()
+def get_territory(slug: str) -> Territory:
+    territory = Territory.objects.filter(slug=slug).select_related("parent").first()
     if territory is None:
         raise Http404
+    return territory
+
+
+@login_required
+def territory_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    territory = get_territory(slug)
     policy.require(request.user, "movement.edit_territory", territory)
     form = territory_form(request, Territory.objects.get(pk=territory.pk))
     context = {"form": form, "territory": territory}
@@ -464,3 +535,173 @@ def territory_edit(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "movement/territory_form.html", context, status=422)
     messages.success(request, _("The territory has been saved."))
     return redirect("movement:territories")
+
+
+def render_coordinators(
+    request: HttpRequest, territory: Territory, form: CoordinatorForm, status: int = 200
+) -> HttpResponse:
+    context = {
+        "territory": territory,
+        "coordinators": territory.coordinators.order_by("display_name", "pk"),
+        "form": form,
+    }
+    return render(request, "movement/coordinators.html", context, status=status)
+
+
+@login_required
+def territory_coordinators(request: HttpRequest, slug: str) -> HttpResponse:
+    territory = get_territory(slug)
+    policy.require(request.user, "movement.manage_coordinators", territory)
+    return render_coordinators(request, territory, CoordinatorForm())
+
+
+def coordinators_url(territory: Territory) -> str:
+    return reverse("movement:territory_coordinators", args=[territory.slug])
+
+
+@login_required
+@require_POST
+def territory_coordinator_add(request: HttpRequest, slug: str) -> HttpResponse:
+    territory = get_territory(slug)
+    policy.require(request.user, "movement.manage_coordinators", territory)
+    form = CoordinatorForm(request.POST)
+    if not form.is_valid():
+        return render_coordinators(request, territory, form, status=422)
+    try:
+        person = services.assign_coordinator(
+            actor=request.user, territory=territory, email=form.cleaned_data["email"]
+        )
+    except services.MovementError as error:
+        form.add_error("email", error.message)
+        return render_coordinators(request, territory, form, status=422)
+    messages.success(
+        request,
+        _("%(name)s now coordinates %(territory)s. They have been told by email.")
+        % {"name": person.public_name, "territory": territory.name},
+    )
+    return redirect(coordinators_url(territory))
+
+
+@login_required
+def territory_coordinator_remove(request: HttpRequest, slug: str, user_pk: int) -> HttpResponse:
+    territory = get_territory(slug)
+    policy.require(request.user, "movement.manage_coordinators", territory)
+    person = territory.coordinators.filter(pk=user_pk).first()
+    if person is None:
+        raise Http404
+    if request.method != "POST":
+        context = {"territory": territory, "person": person}
+        return render(request, "movement/coordinator_remove.html", context)
+    try:
+        services.remove_coordinator(actor=request.user, territory=territory, user_id=person.pk)
+    except services.MovementError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s no longer coordinates %(territory)s.")
+            % {"name": person.public_name, "territory": territory.name},
+        )
+    return redirect(coordinators_url(territory))
+
+
+def get_collective(user: Any, slug: str) -> Structure:
+    """Partner organisations only make sense for collectives: other structures have no
+    partner pages at all."""
+    obj = get_structure(user, slug)
+    if obj.kind != Structure.Kind.COLLECTIVE:
+        raise Http404
+    return obj
+
+
+def partners_url(collective: Structure) -> str:
+    return reverse("movement:partners", args=[collective.slug])
+
+
+def render_partners(
+    request: HttpRequest, collective: Structure, form: PartnerChoiceForm, status: int = 200
+) -> HttpResponse:
+    partners = collective.partners.annotate(
+        representative_count=Count(
+            "representatives",
+            filter=Q(representatives__structure=collective),
+        )
+    ).order_by("name")
+    context = {"structure": collective, "partners": partners, "form": form}
+    return render(request, "movement/partners.html", context, status=status)
+
+
+@login_required
+def partners(request: HttpRequest, slug: str) -> HttpResponse:
+    collective = get_collective(request.user, slug)
+    policy.require(request.user, "movement.manage_partners", collective)
+    return render_partners(request, collective, PartnerChoiceForm(collective=collective))
+
+
+@login_required
+@require_POST
+def partner_add(request: HttpRequest, slug: str) -> HttpResponse:
+    collective = get_collective(request.user, slug)
+    policy.require(request.user, "movement.manage_partners", collective)
+    form = PartnerChoiceForm(request.POST, collective=collective)
+    if not form.is_valid():
+        return render_partners(request, collective, form, status=422)
+    organisation = services.add_partner(
+        actor=request.user, collective=collective, organisation=form.cleaned_data["organisation"]
+    )
+    messages.success(
+        request,
+        _("%(name)s is now a partner of the collective.") % {"name": organisation.name},
+    )
+    return redirect(partners_url(collective))
+
+
+@login_required
+def partner_create(request: HttpRequest, slug: str) -> HttpResponse:
+    collective = get_collective(request.user, slug)
+    policy.require(request.user, "movement.manage_partners", collective)
+    form = PartnerOrganisationForm(request.POST or None)
+    context = {"structure": collective, "form": form}
+    if request.method != "POST":
+        return render(request, "movement/partner_form.html", context)
+    if not form.is_valid():
+        return render(request, "movement/partner_form.html", context, status=422)
+    fields = {name: form.cleaned_data[name] for name in ("name", "website", "description")}
+    try:
+        organisation = services.create_partner_organisation(
+            actor=request.user, collective=collective, **fields
+        )
+    except services.MovementError as error:
+        form.add_error("name", error.message)
+        return render(request, "movement/partner_form.html", context, status=422)
+    messages.success(
+        request,
+        _("%(name)s has been created and added to the collective.") % {"name": organisation.name},
+    )
+    return redirect(partners_url(collective))
+
+
+@login_required
+def partner_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    collective = get_collective(request.user, slug)
+    policy.require(request.user, "movement.manage_partners", collective)
+    organisation = collective.partners.filter(pk=pk).first()
+    if organisation is None:
+        raise Http404
+    if request.method != "POST":
+        context = {
+            "structure": collective,
+            "organisation": organisation,
+            "representative_count": services.representatives_of(collective, organisation).count(),
+        }
+        return render(request, "movement/partner_remove.html", context)
+    try:
+        services.remove_partner(actor=request.user, collective=collective, organisation_id=pk)
+    except services.MovementError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s is no longer a partner of the collective.") % {"name": organisation.name},
+        )
+    return redirect(partners_url(collective))

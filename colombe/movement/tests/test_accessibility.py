@@ -10,6 +10,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from colombe.accounts.models import User
+from colombe.movement.models import Membership, Territory
 from e2e.conftest import AXE_SCRIPT, CHROMIUM_ARGS, assert_accessible
 from tests.personas import World
 from tests.services import chromium_path, require_service
@@ -77,6 +78,12 @@ def test_member_and_leader_pages(chromium: Browser, live_server: LiveServer, wor
     bob = open_page(chromium, live_server, world.bob)
     visit(bob, live_server.url + world.lyon.get_absolute_url())
     visit(bob, live_server.url + reverse("movement:members", args=["lyon"]))
+    visit(bob, live_server.url + reverse("movement:description_edit", args=["lyon"]))
+    charlie_membership = Membership.objects.get(user=world.charlie, structure=world.lyon)
+    visit(
+        bob,
+        live_server.url + reverse("movement:remove_member", args=["lyon", charlie_membership.pk]),
+    )
     bob.context.close()
 
 
@@ -90,6 +97,32 @@ def test_administration_pages(chromium: Browser, live_server: LiveServer, world:
     ]:
         visit(page, live_server.url + url)
     page.get_by_role("button", name="Enregistrer").click()
+    assert page.locator(".error-summary").count() == 1
+    assert_accessible(page)
+    page.context.close()
+
+
+def test_coordinator_and_partner_pages(
+    chromium: Browser, live_server: LiveServer, world: World
+) -> None:
+    region = Territory.objects.get(slug="auvergne-rhone-alpes")
+    region.coordinators.add(world.charlie)
+    partner = world.collective.partners.get()
+    page = open_page(chromium, live_server, world.alice)
+    for url in [
+        reverse("movement:territory_coordinators", args=[region.slug]),
+        reverse("movement:territory_coordinator_remove", args=[region.slug, world.charlie.pk]),
+        reverse("movement:partners", args=[world.collective.slug]),
+        reverse("movement:partner_remove", args=[world.collective.slug, partner.pk]),
+        reverse("movement:partner_create", args=[world.collective.slug]),
+    ]:
+        visit(page, live_server.url + url)
+    page.get_by_role("button", name="Créer et ajouter").click()
+    assert page.locator(".error-summary").count() == 1
+    assert_accessible(page)
+    visit(page, live_server.url + reverse("movement:territory_coordinators", args=[region.slug]))
+    page.get_by_label("Adresse e-mail de la personne").fill("personne@example.org")
+    page.get_by_role("button", name="Confier la coordination").click()
     assert page.locator(".error-summary").count() == 1
     assert_accessible(page)
     page.context.close()
