@@ -3,6 +3,7 @@ phone-sized and a desktop-sized screen."""
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import ViewportSize
 from pytest_django.live_server_helper import LiveServer
 
 from e2e.conftest import OpenContext, assert_accessible
@@ -10,13 +11,13 @@ from tests.personas import World
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 360, "height": 740}
-DESKTOP = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 360, "height": 740}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_public_pages_are_accessible(
-    live_server: LiveServer, new_context: OpenContext, world: World, viewport: dict[str, int]
+    live_server: LiveServer, new_context: OpenContext, world: World, viewport: ViewportSize
 ) -> None:
     page = new_context().new_page()
     page.set_viewport_size(viewport)

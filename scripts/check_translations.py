@@ -60,8 +60,9 @@ def main() -> int:
         return 1
     failures = 0
     with tempfile.TemporaryDirectory() as tmp:
-        for po_file in catalogues:
-            for problem in problems(refreshed_catalogue(po_file, Path(tmp))):
+        for number, po_file in enumerate(catalogues):
+            workdir = Path(tmp) / str(number)
+            for problem in problems(refreshed_catalogue(po_file, workdir)):
                 print(f"{po_file.relative_to(ROOT)}: {problem}")
                 failures += 1
     print(f"{len(catalogues)} catalogues checked, {failures} problem(s).")

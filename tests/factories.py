@@ -1,8 +1,8 @@
 """factory-boy factories for every model the foundation defines."""
 
-import factory
 from datetime import timedelta
 
+import factory
 from django.utils import timezone
 
 from colombe.accounts.models import User

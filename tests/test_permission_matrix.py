@@ -1,0 +1,505 @@
+"""The permission matrix: every URL of the project x every persona x every visibility.
+
+URLs are discovered from the URL configuration, so a new URL without an entry in ROUTES
+fails ``test_every_url_has_an_entry``. For each route, persona and visibility the test
+asserts the status code, and for everyone outside the secret group it asserts that no
+response body names it (name, slug or member count). Outsiders' requests to a secret
+group's URLs must also be indistinguishable from requests to a group that does not exist,
+for GET and for POST, and their POSTs must change nothing.
+"""
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.html import escape
+
+from colombe.accounts.models import User
+from colombe.core.hashtags import get_or_create_hashtags
+from colombe.core.models import AuditEntry
+from colombe.groups.models import (
+    Document,
+    DocumentVersion,
+    Group,
+    GroupMembership,
+    JoinRequest,
+    Post,
+    Visibility,
+)
+from colombe.movement.models import Membership, Territory
+from tests import factories
+from tests.personas import SECRET_GROUP_NAME, SECRET_GROUP_SLUG, World
+
+PERSONAS = ("anonymous", "eve", "charlie", "bob", "alice")
+GROUP_MEMBERS = {"charlie", "bob"}  # charlie is a member of every group, bob their owner
+VISIBILITIES = (Visibility.PUBLIC, Visibility.PRIVATE, Visibility.SECRET)
+MISSING = "groupe-qui-n-existe-pas"
+# No other group or structure of the world has this many members, so the number in a page
+# can only come from the secret group.
+SECRET_GROUP_SIZE = 7
+SECRET_GROUP_SIZE_RE = re.compile(rf"\b{SECRET_GROUP_SIZE}\s+(membres|members|personnes)\b")
+MISSING_PK = 999_999
+
+Expect = Callable[[str, str], int]  # (persona, visibility) -> status code
+
+
+@dataclass
+class Scene:
+    """What a route's URL arguments are taken from, for one visibility."""
+
+    world: World
+    group: Group
+    thread_pk: int
+    post_pk: int
+    document_pk: int
+    join_request_pk: int
+    charlie_membership_pk: int
+    tag: str
+
+
+@dataclass(frozen=True)
+class Route:
+    kwargs: Callable[[Scene], dict[str, Any]]
+    expect: Expect
+    # Routes whose URL names one group: checked for each visibility, and compared with a
+    # group that does not exist.
+    group_scoped: bool = False
+
+
+def no_kwargs(scene: Scene) -> dict[str, Any]:
+    return {}
+
+
+def slug(scene: Scene) -> dict[str, Any]:
+    return {"slug": scene.group.slug}
+
+
+def slug_and(field: str) -> Callable[[Scene], dict[str, Any]]:
+    return lambda scene: {"slug": scene.group.slug, "pk": getattr(scene, field)}
+
+
+def lyon(scene: Scene) -> dict[str, Any]:
+    return {"slug": scene.world.lyon.slug}
+
+
+def rhone(scene: Scene) -> dict[str, Any]:
+    return {"slug": "rhone"}
+
+
+def collective(scene: Scene) -> dict[str, Any]:
+    return {"slug": scene.world.collective.slug}
+
+
+def lyon_and(pk_of: Callable[[World], int]) -> Callable[[Scene], dict[str, Any]]:
+    return lambda scene: {"slug": scene.world.lyon.slug, "pk": pk_of(scene.world)}
+
+
+# Expectations ---------------------------------------------------------------------------
+
+
+def everyone(status: int = 200) -> Expect:
+    return lambda persona, visibility: status
+
+
+def logged_in(status: int = 200) -> Expect:
+    return lambda persona, visibility: 302 if persona == "anonymous" else status
+
+
+def by_persona(**statuses: int) -> Expect:
+    return lambda persona, visibility: statuses[persona]
+
+
+def knows_group(persona: str, visibility: str) -> bool:
+    return visibility != Visibility.SECRET or persona in GROUP_MEMBERS
+
+
+def in_group(then: Expect) -> Expect:
+    """404 for anyone who may not know the group exists, ``then`` for the others."""
+    return lambda persona, visibility: (
+        then(persona, visibility) if knows_group(persona, visibility) else 404
+    )
+
+
+def readers(persona: str, visibility: str) -> int:
+    """Content: everyone in a public group, members elsewhere (others: members-only page)."""
+    return 200 if visibility == Visibility.PUBLIC or persona in GROUP_MEMBERS else 403
+
+
+def members_only(member: int = 200, other: int = 403) -> Expect:
+    return lambda persona, visibility: {
+        "anonymous": 302,
+        "bob": member,
+        "charlie": member,
+    }.get(persona, other)
+
+
+def moderators(status: int = 200) -> Expect:
+    return lambda persona, visibility: {"anonymous": 302, "bob": status}.get(persona, 403)
+
+
+def post_only() -> Expect:
+    return logged_in(405)
+
+
+def content_post_only(persona: str, visibility: str) -> int:
+    """POST-only actions on content: readers get 405 on GET, others the members-only page."""
+    if persona == "anonymous":
+        return 302
+    return 405 if readers(persona, visibility) == 200 else 403
+
+
+admins_only = by_persona(anonymous=302, eve=403, charlie=403, bob=403, alice=200)
+
+
+def leaders_of_lyon(persona: str, visibility: str) -> int:
+    return {"anonymous": 302, "bob": 200, "alice": 200}.get(persona, 403)
+
+
+def only_alice(status: int, others: int) -> Expect:
+    return lambda persona, visibility: status if persona == "alice" else others
+
+
+ROUTES: dict[str, Route] = {
+    # core
+    "core:home": Route(no_kwargs, everyone()),
+    "core:search": Route(no_kwargs, everyone()),
+    "core:privacy": Route(no_kwargs, everyone()),
+    "core:audit_log": Route(no_kwargs, admins_only),
+    "core:hashtag": Route(lambda s: {"name": s.tag}, in_group(everyone()), group_scoped=True),
+    "sitemap": Route(no_kwargs, everyone()),
+    "set_language": Route(no_kwargs, everyone(302)),
+    # accounts (Colombe's pages)
+    "accounts:me": Route(no_kwargs, logged_in()),
+    "accounts:edit_profile": Route(no_kwargs, logged_in()),
+    "accounts:consents": Route(no_kwargs, logged_in()),
+    "accounts:my_data": Route(no_kwargs, logged_in()),
+    "accounts:download_my_data": Route(no_kwargs, post_only()),
+    "accounts:delete_account": Route(no_kwargs, logged_in()),
+    # Charlie's profile is visible to the members of his committee (and administrators).
+    "accounts:profile": Route(
+        lambda s: {"pk": s.world.charlie.pk},
+        by_persona(anonymous=404, eve=404, charlie=200, bob=200, alice=200),
+    ),
+    # accounts (allauth)
+    "account_login": Route(
+        no_kwargs, by_persona(anonymous=200, eve=302, charlie=302, bob=302, alice=302)
+    ),
+    "account_logout": Route(no_kwargs, logged_in()),
+    "account_inactive": Route(no_kwargs, everyone()),
+    "account_signup": Route(
+        no_kwargs, by_persona(anonymous=200, eve=302, charlie=302, bob=302, alice=302)
+    ),
+    "account_reauthenticate": Route(no_kwargs, logged_in()),
+    "account_request_reauthentication_code": Route(no_kwargs, everyone(302)),
+    "account_confirm_reauthentication_code": Route(no_kwargs, everyone(302)),
+    "account_email": Route(no_kwargs, logged_in()),
+    "account_email_verification_sent": Route(no_kwargs, everyone()),
+    "account_change_password": Route(no_kwargs, logged_in()),
+    "account_set_password": Route(no_kwargs, logged_in(302)),
+    "account_reset_password": Route(no_kwargs, everyone()),
+    "account_confirm_login_code": Route(no_kwargs, everyone(302)),
+    "account_confirm_email": Route(lambda s: {"key": "not-a-real-key"}, everyone()),
+    "account_reset_password_from_key_done": Route(no_kwargs, everyone()),
+    "account_reset_password_from_key": Route(
+        lambda s: {"uidb36": "zz", "key": "not-a-key"}, everyone()
+    ),
+    "account_reset_password_done": Route(no_kwargs, everyone()),
+    "mfa_index": Route(no_kwargs, logged_in()),
+    "mfa_authenticate": Route(no_kwargs, everyone(302)),
+    "mfa_reauthenticate": Route(no_kwargs, only_alice(200, others=302)),
+    "mfa_activate_totp": Route(
+        no_kwargs, by_persona(anonymous=302, eve=302, charlie=302, bob=302, alice=302)
+    ),
+    "mfa_deactivate_totp": Route(
+        no_kwargs, by_persona(anonymous=302, eve=404, charlie=404, bob=404, alice=302)
+    ),
+    "mfa_view_recovery_codes": Route(no_kwargs, logged_in(404)),
+    "mfa_generate_recovery_codes": Route(no_kwargs, everyone(302)),
+    "mfa_download_recovery_codes": Route(no_kwargs, logged_in(404)),
+    "usersessions_list": Route(no_kwargs, logged_in()),
+    # movement: structures are public; their member lists and management are not.
+    "movement:directory": Route(no_kwargs, everyone()),
+    "movement:working_groups": Route(no_kwargs, everyone()),
+    "movement:collectives": Route(no_kwargs, everyone()),
+    "movement:structure": Route(lyon, everyone()),
+    "movement:contact": Route(lyon, everyone()),
+    "movement:structure_create": Route(no_kwargs, admins_only),
+    "movement:structure_edit": Route(lyon, admins_only),
+    "movement:members": Route(
+        lyon, by_persona(anonymous=302, eve=403, charlie=200, bob=200, alice=200)
+    ),
+    "movement:join": Route(
+        lyon, by_persona(anonymous=302, eve=200, charlie=302, bob=302, alice=200)
+    ),
+    "movement:leave": Route(
+        lyon, by_persona(anonymous=302, eve=302, charlie=200, bob=200, alice=302)
+    ),
+    "movement:approve": Route(lyon_and(lambda w: dana_request(w)), post_only()),
+    "movement:reject": Route(lyon_and(lambda w: dana_request(w)), post_only()),
+    "movement:name_relay": Route(lyon_and(lambda w: charlie_in_lyon(w)), post_only()),
+    "movement:remove_relay": Route(lyon_and(lambda w: charlie_in_lyon(w)), post_only()),
+    "movement:change_role": Route(lyon_and(lambda w: charlie_in_lyon(w)), post_only()),
+    "movement:description_edit": Route(lyon, leaders_of_lyon),
+    "movement:remove_member": Route(lyon_and(lambda w: charlie_in_lyon(w)), leaders_of_lyon),
+    "movement:territory_coordinators": Route(rhone, admins_only),
+    "movement:territory_coordinator_add": Route(rhone, post_only()),
+    "movement:territory_coordinator_remove": Route(
+        lambda s: {"slug": "rhone", "user_pk": coordinator_of_rhone().pk},
+        admins_only,
+    ),
+    "movement:partners": Route(collective, admins_only),
+    "movement:partner_add": Route(collective, post_only()),
+    "movement:partner_create": Route(collective, admins_only),
+    "movement:partner_remove": Route(
+        lambda s: {"slug": s.world.collective.slug, "pk": s.world.collective.partners.get().pk},
+        admins_only,
+    ),
+    "movement:territories": Route(no_kwargs, admins_only),
+    "movement:territory_create": Route(no_kwargs, admins_only),
+    "movement:territory_edit": Route(
+        lambda s: {"slug": "rhone"},
+        admins_only,
+    ),
+    # groups
+    "groups:list": Route(no_kwargs, everyone()),
+    "groups:create": Route(
+        no_kwargs, by_persona(anonymous=302, eve=403, charlie=403, bob=200, alice=200)
+    ),
+    "groups:accept_invitation": Route(lambda s: {"token": "not-a-valid-token"}, everyone(404)),
+    "groups:detail": Route(slug, in_group(everyone()), group_scoped=True),
+    "groups:edit": Route(slug, in_group(moderators()), group_scoped=True),
+    "groups:invite": Route(slug, in_group(moderators()), group_scoped=True),
+    "groups:join": Route(
+        slug,
+        in_group(by_persona(anonymous=302, eve=200, charlie=403, bob=403, alice=200)),
+        group_scoped=True,
+    ),
+    "groups:leave": Route(slug, in_group(members_only()), group_scoped=True),
+    "groups:manage": Route(slug, in_group(moderators()), group_scoped=True),
+    "groups:approve_request": Route(
+        slug_and("join_request_pk"), in_group(post_only()), group_scoped=True
+    ),
+    "groups:reject_request": Route(
+        slug_and("join_request_pk"), in_group(post_only()), group_scoped=True
+    ),
+    "groups:members": Route(slug, in_group(members_only()), group_scoped=True),
+    "groups:remove_member": Route(
+        slug_and("charlie_membership_pk"), in_group(moderators()), group_scoped=True
+    ),
+    "groups:change_role": Route(
+        slug_and("charlie_membership_pk"), in_group(post_only()), group_scoped=True
+    ),
+    "groups:threads": Route(slug, in_group(readers), group_scoped=True),
+    "groups:new_thread": Route(slug, in_group(members_only()), group_scoped=True),
+    "groups:thread": Route(slug_and("thread_pk"), in_group(readers), group_scoped=True),
+    "groups:reply": Route(slug_and("thread_pk"), in_group(content_post_only), group_scoped=True),
+    "groups:edit_post": Route(
+        slug_and("post_pk"),
+        in_group(by_persona(anonymous=302, eve=403, charlie=403, bob=200, alice=403)),
+        group_scoped=True,
+    ),
+    "groups:delete_post": Route(
+        slug_and("post_pk"),
+        in_group(by_persona(anonymous=302, eve=403, charlie=403, bob=200, alice=403)),
+        group_scoped=True,
+    ),
+    "groups:unhide_post": Route(
+        slug_and("post_pk"), in_group(content_post_only), group_scoped=True
+    ),
+    "groups:hide_post": Route(slug_and("post_pk"), in_group(content_post_only), group_scoped=True),
+    "groups:documents": Route(slug, in_group(readers), group_scoped=True),
+    "groups:upload": Route(slug, in_group(members_only()), group_scoped=True),
+    "groups:document": Route(slug_and("document_pk"), in_group(readers), group_scoped=True),
+    "groups:new_version": Route(
+        slug_and("document_pk"), in_group(members_only()), group_scoped=True
+    ),
+    "groups:download": Route(
+        lambda s: {"slug": s.group.slug, "pk": s.document_pk, "number": 1},
+        in_group(readers),
+        group_scoped=True,
+    ),
+}
+
+
+def dana_request(world: World) -> int:
+    return Membership.objects.get(user=world.dana, structure=world.lyon).pk
+
+
+def charlie_in_lyon(world: World) -> int:
+    return Membership.objects.get(user=world.charlie, structure=world.lyon).pk
+
+
+def coordinator_of_rhone() -> User:
+    """A regional coordinator who is none of the personas."""
+    rhone = Territory.objects.get(slug="rhone")
+    coordinator = rhone.coordinators.first()
+    if coordinator is None:
+        coordinator = factories.UserFactory.create(display_name="Gaspard")
+        rhone.coordinators.add(coordinator)
+    return coordinator
+
+
+# Discovery and set-up ---------------------------------------------------------------------
+
+
+def url_names(patterns: list[Any], namespace: str | None = None) -> Iterator[str]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace
+            full = f"{namespace}:{inner}" if namespace and inner else inner or namespace
+            yield from url_names(pattern.url_patterns, full)
+        elif isinstance(pattern, URLPattern):
+            assert pattern.name, f"URL pattern {pattern.pattern} has no name"
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def build_scene(world: World, group: Group) -> Scene:
+    thread = group.threads.get()
+    post = Post.objects.filter(thread=thread).first()
+    assert post is not None
+    document = Document.objects.create(group=group, title="Compte rendu", created_by=world.bob)
+    version = DocumentVersion(
+        document=document,
+        number=1,
+        original_name="compte-rendu.txt",
+        content_type="text/plain",
+        size=5,
+        uploaded_by=world.bob,
+    )
+    version.file.save("compte-rendu.txt", ContentFile(b"paix\n"), save=True)
+    join_request = JoinRequest.objects.create(group=group, user=world.dana)
+    tag = f"tag-{group.visibility}"
+    group.hashtags.set(get_or_create_hashtags([tag]))
+    return Scene(
+        world=world,
+        group=group,
+        thread_pk=thread.pk,
+        post_pk=post.pk,
+        document_pk=document.pk,
+        join_request_pk=join_request.pk,
+        charlie_membership_pk=GroupMembership.objects.get(group=group, user=world.charlie).pk,
+        tag=tag,
+    )
+
+
+def client_for(world: World, persona: str) -> Client:
+    client = Client()
+    if persona != "anonymous":
+        client.force_login(getattr(world, persona))
+    return client
+
+
+def missing_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The same URL, naming a group (or tag) that does not exist."""
+    replaced = dict(kwargs)
+    if "slug" in replaced:
+        replaced["slug"] = MISSING
+    if "name" in replaced:
+        replaced["name"] = MISSING
+    return replaced
+
+
+def body_of(response: Any) -> str:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode(errors="replace")
+
+
+def give_secret_group_a_distinctive_size(world: World) -> None:
+    for _ in range(SECRET_GROUP_SIZE - world.secret_group.memberships.count()):
+        factories.GroupMembershipFactory.create(group=world.secret_group)
+
+
+def leaks_secret(body: str, world: World, requested_url: str = "") -> list[str]:
+    """What of the secret group a response body gives away: name, slug, hashtag, size.
+    Echoing the URL that was requested (the language switch does) tells nothing new."""
+    if requested_url:
+        body = body.replace(requested_url, "").replace(escape(requested_url), "")
+    clues = [SECRET_GROUP_NAME, SECRET_GROUP_SLUG, "tag-secret"]
+    found = [clue for clue in clues if clue in body]
+    if SECRET_GROUP_SIZE_RE.search(body):
+        found.append(f"{SECRET_GROUP_SIZE} members")
+    return found
+
+
+# Tests ----------------------------------------------------------------------------------------
+
+
+def test_every_url_has_an_entry() -> None:
+    discovered = set(url_names(get_resolver().url_patterns))
+    without_entry = sorted(discovered - set(ROUTES))
+    assert not without_entry, f"URLs without an entry in the permission matrix: {without_entry}"
+    stale = sorted(set(ROUTES) - discovered)
+    assert not stale, f"entries for URLs that no longer exist: {stale}"
+
+
+@pytest.mark.django_db
+def test_permission_matrix(world: World, settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    give_secret_group_a_distinctive_size(world)
+    scenes = {v: build_scene(world, world.group(v)) for v in VISIBILITIES}
+    clients = {persona: client_for(world, persona) for persona in PERSONAS}
+    failures: list[str] = []
+    checked = 0
+    for name, route in ROUTES.items():
+        visibilities = VISIBILITIES if route.group_scoped else (Visibility.PUBLIC,)
+        for visibility in visibilities:
+            kwargs = route.kwargs(scenes[visibility])
+            url = reverse(name, kwargs=kwargs)
+            for persona in PERSONAS:
+                checked += 1
+                response = clients[persona].get(url)
+                expected = route.expect(persona, visibility)
+                label = f"{name} [{visibility}] as {persona} ({url})"
+                if response.status_code != expected:
+                    failures.append(f"{label}: {response.status_code}, expected {expected}")
+                if persona not in GROUP_MEMBERS:
+                    body = body_of(response)
+                    location = response.get("Location", "")
+                    if leaked := leaks_secret(body + location, world, url):
+                        failures.append(f"{label}: reveals {leaked}")
+    print(f"\npermission matrix: {checked} URL x persona x visibility cases checked")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.django_db
+def test_outsiders_cannot_tell_a_secret_group_from_a_missing_one(
+    world: World, settings: Any, tmp_path: Any
+) -> None:
+    """GET and POST as anonymous, eve and alice: same status as for a group that does not
+    exist, nothing of the group in the answer, and nothing written."""
+    settings.MEDIA_ROOT = tmp_path
+    give_secret_group_a_distinctive_size(world)
+    scene = build_scene(world, world.secret_group)
+    audit_entries = AuditEntry.objects.count()
+    failures: list[str] = []
+    checked = 0
+    for name, route in ROUTES.items():
+        if not route.group_scoped:
+            continue
+        kwargs = route.kwargs(scene)
+        secret_url = reverse(name, kwargs=kwargs)
+        missing_url = reverse(name, kwargs=missing_kwargs(kwargs))
+        for persona in PERSONAS:
+            if persona in GROUP_MEMBERS:
+                continue
+            client = client_for(world, persona)
+            for method in ("get", "post"):
+                checked += 1
+                secret = getattr(client, method)(secret_url)
+                missing = getattr(client, method)(missing_url)
+                label = f"{method.upper()} {name} as {persona}"
+                if secret.status_code != missing.status_code or secret.status_code != 404:
+                    failures.append(
+                        f"{label}: {secret.status_code} for the secret group, "
+                        f"{missing.status_code} for a missing one"
+                    )
+                if leaked := leaks_secret(body_of(secret), world, secret_url):
+                    failures.append(f"{label}: reveals {leaked}")
+    print(f"\nsecret vs missing: {checked} requests compared")
+    assert AuditEntry.objects.count() == audit_entries, "an outsider's request changed something"
+    assert not failures, "\n".join(failures)
