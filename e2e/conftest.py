@@ -70,3 +70,23 @@ def assert_accessible(page: Page) -> None:
         for v in violations
     ]
     assert not violations, f"{page.url}: {json.dumps(summary, indent=1, ensure_ascii=False)}"
+
+
+def force_login(context: BrowserContext, live_server_url: str, user: Any) -> None:
+    """Give the browser a logged-in session without going through the login form (the
+    form itself is tested in the accounts app and in the secret-group story)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    session_cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": session_cookie.value,
+                "url": live_server_url,
+            }
+        ]
+    )

@@ -1,6 +1,9 @@
+from typing import Any
+
 from django.test import Client
 from django.urls import reverse
 
+from tests import factories
 from tests.personas import SECRET_GROUP_NAME, World
 
 
@@ -28,3 +31,13 @@ def test_language_switch_to_english(client: Client, world: World) -> None:
     body = response.content.decode()
     assert '<html lang="en">' in body
     assert "Committees" in body
+
+
+def test_home_query_count_does_not_grow_with_groups(
+    client: Client, world: World, django_assert_max_num_queries: Any
+) -> None:
+    for number in range(15):
+        factories.GroupFactory.create(owner=world.lyon, name=f"Groupe {number}", slug=f"g-{number}")
+    client.force_login(world.charlie)
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("core:home")).status_code == 200

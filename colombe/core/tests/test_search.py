@@ -1,7 +1,10 @@
+from typing import Any
+
 from django.test import Client
 from django.urls import reverse
 
 from colombe.core.hashtags import get_or_create_hashtags
+from tests import factories
 from tests.personas import SECRET_GROUP_NAME, SECRET_GROUP_SLUG, World
 
 
@@ -42,3 +45,16 @@ def test_private_discussions_are_not_searchable_by_outsiders(client: Client, wor
 
 def test_short_query_asks_for_more(client: Client, world: World) -> None:
     assert "Tapez au moins deux caractères" in search(client, "a")
+
+
+def test_search_query_count_does_not_grow_with_results(
+    client: Client, world: World, django_assert_max_num_queries: Any
+) -> None:
+    for number in range(15):
+        group = factories.GroupFactory.create(
+            owner=world.lyon, name=f"Lyon {number}", slug=f"l-{number}"
+        )
+        factories.ThreadFactory.create(group=group, title=f"Lyon discussion {number}")
+    client.force_login(world.charlie)
+    with django_assert_max_num_queries(12):
+        search(client, "Lyon")
