@@ -1,9 +1,11 @@
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from tests.personas import World, build_world
+from tests.reports import REPORT_FILE
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -21,3 +23,16 @@ def _fresh_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # Only the controller (not xdist workers, which have workerinput) starts a fresh report.
+    if not hasattr(session.config, "workerinput"):
+        REPORT_FILE.unlink(missing_ok=True)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if REPORT_FILE.exists():
+        terminalreporter.section("Colombe figures")
+        for line in REPORT_FILE.read_text().splitlines():
+            terminalreporter.write_line(line)

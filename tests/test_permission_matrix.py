@@ -34,6 +34,7 @@ from colombe.groups.models import (
 from colombe.movement.models import Membership, Territory
 from tests import factories
 from tests.personas import SECRET_GROUP_NAME, SECRET_GROUP_SLUG, World
+from tests.reports import report
 
 PERSONAS = ("anonymous", "eve", "charlie", "bob", "alice")
 GROUP_MEMBERS = {"charlie", "bob"}  # charlie is a member of every group, bob their owner
@@ -462,7 +463,7 @@ def test_permission_matrix(world: World, settings: Any, tmp_path: Any) -> None:
                     location = response.get("Location", "")
                     if leaked := leaks_secret(body + location, world, url):
                         failures.append(f"{label}: reveals {leaked}")
-    print(f"\npermission matrix: {checked} URL x persona x visibility cases checked")
+    report(f"permission matrix: {checked} URL x persona x visibility cases checked")
     assert not failures, "\n".join(failures)
 
 
@@ -500,6 +501,6 @@ def test_outsiders_cannot_tell_a_secret_group_from_a_missing_one(
                     )
                 if leaked := leaks_secret(body_of(secret), world, secret_url):
                     failures.append(f"{label}: reveals {leaked}")
-    print(f"\nsecret vs missing: {checked} requests compared")
+    report(f"secret group vs missing group: {checked} outsider requests compared")
     assert AuditEntry.objects.count() == audit_entries, "an outsider's request changed something"
     assert not failures, "\n".join(failures)
