@@ -1,7 +1,11 @@
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from colombe.groups.models import Group, GroupMembership, Visibility
@@ -10,6 +14,41 @@ from colombe.groups.uploads import CheckedUpload, allowed_extensions_text, check
 from colombe.movement.models import Structure
 
 MARKDOWN_HELP = _("You can format with Markdown: **bold**, *italics*, lists with “- ”, links.")
+VISIBILITY_EXPLANATIONS: dict[str, Promise] = {
+    Visibility.PUBLIC: _(
+        "Anyone can find the group and read its discussions and documents, even without an account."
+    ),
+    Visibility.PRIVATE: _(
+        "Anyone can find the group and read its description. "
+        "Discussions and documents are for members."
+    ),
+    Visibility.SECRET: _(
+        "Only members know that the group exists. People join by invitation only."
+    ),
+}
+
+
+class RadioSelectWidget(forms.RadioSelect):
+    """Radio buttons with a short explanation under each option, tied to its button by
+    aria-describedby so that screen readers read it too. (The class name keeps
+    BoundField.widget_type == "radioselect", which core/_form.html uses to draw the
+    fieldset and legend.)"""
+
+    option_template_name = "groups/widgets/explained_radio_option.html"
+
+    def __init__(self, explanations: Mapping[str, Promise], attrs: dict[str, Any] | None = None):
+        super().__init__(attrs)
+        self.explanations = explanations
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        explanation = self.explanations.get(option["value"])
+        option_id = option["attrs"].get("id")
+        if explanation and option_id:
+            option["explanation"] = explanation
+            option["explanation_id"] = f"{option_id}_explanation"
+            option["attrs"]["aria-describedby"] = option["explanation_id"]
+        return option
 
 
 class GroupForm(forms.Form):
@@ -26,7 +65,7 @@ class GroupForm(forms.Form):
         label=_("Who can see the group"),
         choices=Visibility.choices,
         initial=Visibility.PRIVATE,
-        widget=forms.RadioSelect,
+        widget=RadioSelectWidget(VISIBILITY_EXPLANATIONS),
     )
     hashtags = forms.CharField(
         label=_("Hashtags"),
@@ -117,7 +156,10 @@ class UploadField(forms.FileField):
 
 
 def upload_help() -> str:
-    return str(_("Accepted types: %(types)s.")) % {"types": allowed_extensions_text()}
+    return str(_("Maximum size: %(limit)s. Accepted types: %(types)s.")) % {
+        "limit": filesizeformat(settings.COLOMBE_MAX_UPLOAD_BYTES),
+        "types": allowed_extensions_text(),
+    }
 
 
 class VersionForm(forms.Form):

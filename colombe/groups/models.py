@@ -10,9 +10,9 @@ from colombe.movement.models import Structure
 
 
 class Visibility(models.TextChoices):
-    PUBLIC = "public", _("Public — anyone can read")
-    PRIVATE = "private", _("Private — visible to all, content for members")
-    SECRET = "secret", _("Secret — known only to its members")
+    PUBLIC = "public", _("Public")
+    PRIVATE = "private", _("Private")
+    SECRET = "secret", _("Secret")
 
 
 class GroupQuerySet(models.QuerySet["Group"]):
@@ -179,6 +179,9 @@ class Post(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Whether a message is hidden is hidden_at, not hidden_by: the moderator's account
+    # may be deleted (hidden_by becomes empty), and the message must stay hidden.
+    hidden_at = models.DateTimeField(null=True, blank=True)
     hidden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -133,7 +133,7 @@ def can_edit_post(user: Any, post: Post) -> bool:
         is_member(user, post.thread.group)
         and post.author_id == user.pk
         and post.deleted_at is None
-        and post.hidden_by_id is None
+        and post.hidden_at is None
     )
 
 

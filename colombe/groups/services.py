@@ -3,11 +3,14 @@ audit entry (ids only, never names) and enqueues its emails inside the transacti
 
 import hashlib
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -226,9 +229,36 @@ def request_to_join(*, actor: Any, group: Group, message: str = "") -> JoinReque
         with transaction.atomic():
             join_request = JoinRequest.objects.create(group=group, user=actor, message=message)
             log_action(actor, "groups.join_request.created", group, {"request": join_request.pk})
+            notify_moderators_of_request(join_request)
     except IntegrityError as exc:  # two clicks at once: the constraint keeps one request
         raise already_asked from exc
     return join_request
+
+
+def moderator_emails(group: Group) -> list[str]:
+    return list(
+        group.memberships.filter(role__in=[Role.OWNER, Role.MODERATOR], user__is_active=True)
+        .order_by("user__email")
+        .values_list("user__email", flat=True)
+    )
+
+
+def notify_moderators_of_request(join_request: JoinRequest) -> None:
+    """One email per moderator and owner, so that nobody sees the others' addresses."""
+    group = join_request.group
+    context = {
+        "group": group,
+        "person": join_request.user,
+        "message": join_request.message,
+        "manage_url": settings.SITE_URL + reverse("groups:manage", args=[group.slug]),
+    }
+    for email in moderator_emails(group):
+        enqueue_templated_email(
+            to=[email],
+            template="groups/email/join_request",
+            context=context,
+            language=settings.LANGUAGE_CODE,
+        )
 
 
 def pending_request(group: Group, join_request_id: int) -> JoinRequest:
@@ -394,24 +424,55 @@ def hide_post(*, actor: Any, post: Post) -> Post:
     """Moderators hide a message from members; the content is kept for moderators."""
     policy.require(actor, "groups.moderate", post.thread.group)
     with transaction.atomic():
+        post.hidden_at = timezone.now()
         post.hidden_by = actor
-        post.save(update_fields=["hidden_by"])
+        post.save(update_fields=["hidden_at", "hidden_by"])
         log_action(actor, "groups.post.hidden", post, {"thread": post.thread_id})
+    return post
+
+
+def unhide_post(*, actor: Any, post: Post) -> Post:
+    """Moderators show a hidden message to members again (a hide by mistake, or after
+    the author and the moderators talked it over)."""
+    policy.require(actor, "groups.moderate", post.thread.group)
+    with transaction.atomic():
+        # Locked so that two moderators clicking at once record one "unhidden" entry.
+        if Post.objects.select_for_update().get(pk=post.pk).hidden_at is None:
+            raise GroupActionError(_("This message is not hidden."))
+        post.hidden_at = None
+        post.hidden_by = None
+        post.save(update_fields=["hidden_at", "hidden_by"])
+        log_action(actor, "groups.post.unhidden", post, {"thread": post.thread_id})
     return post
 
 
 # Documents ---------------------------------------------------------------------------
 
 
+@contextmanager
+def files_removed_on_failure() -> Iterator[list[FieldFile]]:
+    """Collects the files written to storage during a transaction, and deletes them if
+    the transaction fails: the rows that would point to them are rolled back, and a file
+    nobody can reach would stay on disk forever (with someone's data in it)."""
+    written: list[FieldFile] = []
+    try:
+        yield written
+    except BaseException:
+        for field_file in written:
+            if field_file.name:
+                field_file.storage.delete(field_file.name)
+        raise
+
+
 def upload_document(
     *, actor: Any, group: Group, title: str, upload: CheckedUpload
 ) -> DocumentVersion:
     policy.require(actor, "groups.upload", group)
-    with transaction.atomic():
+    with files_removed_on_failure() as written, transaction.atomic():
         document = Document.objects.create(
             group=group, title=title or upload.original_name, created_by=actor
         )
-        version = store_version(actor, document, upload, number=1)
+        version = store_version(actor, document, upload, number=1, written=written)
         log_action(
             actor,
             "groups.document.uploaded",
@@ -425,11 +486,11 @@ def add_document_version(
     *, actor: Any, document: Document, upload: CheckedUpload
 ) -> DocumentVersion:
     policy.require(actor, "groups.upload", document.group)
-    with transaction.atomic():
+    with files_removed_on_failure() as written, transaction.atomic():
         # Lock the document so that two uploads at once get different numbers.
         Document.objects.select_for_update().filter(pk=document.pk).first()
         latest = document.versions.order_by("-number").values_list("number", flat=True).first()
-        version = store_version(actor, document, upload, number=(latest or 0) + 1)
+        version = store_version(actor, document, upload, number=(latest or 0) + 1, written=written)
         log_action(
             actor,
             "groups.document.uploaded",
@@ -440,7 +501,12 @@ def add_document_version(
 
 
 def store_version(
-    actor: Any, document: Document, upload: CheckedUpload, *, number: int
+    actor: Any,
+    document: Document,
+    upload: CheckedUpload,
+    *,
+    number: int,
+    written: list[FieldFile],
 ) -> DocumentVersion:
     version = DocumentVersion(
         document=document,
@@ -451,5 +517,6 @@ def store_version(
         uploaded_by=actor,
     )
     version.file.save(upload.original_name, upload.file, save=False)
+    written.append(version.file)
     version.save()
     return version

@@ -11,6 +11,7 @@ import io
 import os
 import zipfile
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -138,17 +139,28 @@ def reencode_image(upload: UploadedFile, expected_format: str) -> bytes:
 def encode_without_metadata(image: Image.Image, image_format: str) -> bytes:
     output = io.BytesIO()
     if image_format == "GIF":
-        # Frames are kept; GIF comments and extensions are not copied.
-        image.save(output, format="GIF", save_all=getattr(image, "is_animated", False))
+        # Frames, palette and transparency are kept. Pillow copies the file's comment
+        # into the new file unless it is given one: an empty comment writes none.
+        image.save(output, format="GIF", save_all=getattr(image, "is_animated", False), comment=b"")
         return output.getvalue()
     # Apply the EXIF orientation before the EXIF block disappears, so photos stay upright.
     upright = ImageOps.exif_transpose(image)
-    if image_format == "JPEG" and upright.mode not in ("RGB", "L"):
-        upright = upright.convert("RGB")
+    options: dict[str, Any] = {}
+    if image_format == "JPEG":
+        options["quality"] = 90
+        if upright.mode not in ("RGB", "L"):
+            upright = upright.convert("RGB")
+    elif image_format == "WEBP":
+        options["quality"] = 90
+        if upright.mode not in ("RGB", "RGBA"):
+            upright = upright.convert("RGBA")  # palette transparency becomes alpha
+    elif "transparency" in upright.info:
+        # A PNG's transparent colour (palette entries or a colour key) lives in its
+        # metadata, which the clean copy does not inherit: carry it over explicitly.
+        options["transparency"] = upright.info["transparency"]
     clean = Image.new(upright.mode, upright.size)
     clean.paste(upright)
     if upright.mode == "P" and upright.getpalette():
         clean.putpalette(upright.getpalette() or [])
-    options = {"quality": 90} if image_format in ("JPEG", "WEBP") else {}
     clean.save(output, format=image_format, **options)
     return output.getvalue()

@@ -27,6 +27,7 @@ urlpatterns = [
     path("<slug:slug>/messages/<int:pk>/modifier/", views.edit_post, name="edit_post"),
     path("<slug:slug>/messages/<int:pk>/supprimer/", views.delete_post, name="delete_post"),
     path("<slug:slug>/messages/<int:pk>/masquer/", views.hide_post, name="hide_post"),
+    path("<slug:slug>/messages/<int:pk>/afficher/", views.unhide_post, name="unhide_post"),
     path("<slug:slug>/documents/", views.documents, name="documents"),
     path("<slug:slug>/documents/ajouter/", views.upload, name="upload"),
     path("<slug:slug>/documents/<int:pk>/", views.document, name="document"),

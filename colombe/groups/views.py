@@ -450,7 +450,9 @@ def thread_page(
         post.thread = obj  # the policy reads post.thread.group: no query per post
         post.can_edit = policy.has_perm(request.user, "groups.edit_post", post)
         post.can_delete = policy.has_perm(request.user, "groups.delete_post", post)
-        post.can_hide = can_moderate and post.hidden_by_id is None and post.deleted_at is None
+        moderable = can_moderate and post.deleted_at is None
+        post.can_hide = moderable and post.hidden_at is None
+        post.can_unhide = moderable and post.hidden_at is not None
     context = group_context(request, group, thread=obj, page_obj=page, form=form)
     return render(request, "groups/thread.html", context, status=status)
 
@@ -474,6 +476,15 @@ def reply(request: HttpRequest, group: Group, pk: int) -> HttpResponse:
     services.reply(actor=request.user, thread=obj, body=form.cleaned_data["body"])
     last_page = Paginator(obj.posts.all(), PAGE_SIZE).num_pages
     return redirect(f"{obj.get_absolute_url()}?page={last_page}#posts-end")
+
+
+def post_location(post: Post) -> str:
+    """The address of the thread page that shows ``post``, scrolled to it."""
+    earlier = post.thread.posts.filter(
+        Q(created_at__lt=post.created_at) | Q(created_at=post.created_at, pk__lt=post.pk)
+    ).count()
+    page = earlier // PAGE_SIZE + 1
+    return f"{post.thread.get_absolute_url()}?page={page}#post-{post.pk}"
 
 
 def post_in(group: Group, pk: int) -> Post:
@@ -526,7 +537,20 @@ def hide_post(request: HttpRequest, group: Group, pk: int) -> HttpResponse:
     post = post_in(group, pk)
     services.hide_post(actor=request.user, post=post)
     messages.success(request, _("The message is now hidden from members."))
-    return redirect(post.thread)
+    return redirect(post_location(post))
+
+
+@group_view(login=True, read=True)
+@require_POST
+def unhide_post(request: HttpRequest, group: Group, pk: int) -> HttpResponse:
+    post = post_in(group, pk)
+    try:
+        services.unhide_post(actor=request.user, post=post)
+    except services.GroupActionError as error:
+        messages.warning(request, error.message)
+    else:
+        messages.success(request, _("The message is visible to members again."))
+    return redirect(post_location(post))
 
 
 # Documents ---------------------------------------------------------------------------

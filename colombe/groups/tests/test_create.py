@@ -1,3 +1,5 @@
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -152,3 +154,27 @@ def test_edit_secret_group_is_404_for_outsiders(client: Client, world: World, me
     assert_hides_secret(getattr(client, method)(url))
     client.force_login(world.eve)
     assert_hides_secret(getattr(client, method)(url, {"name": "x", "visibility": "public"}))
+
+
+def test_visibility_options_are_short_and_explained(client: Client, world: World) -> None:
+    client.force_login(world.bob)
+    body = client.get(CREATE_URL).content.decode()
+    assert (
+        '<input type="radio" name="visibility" value="secret" required '
+        'id="id_visibility_2" aria-describedby="id_visibility_2_explanation">\nSecret</label>'
+    ) in body
+    assert (
+        '<p class="help" id="id_visibility_2_explanation">Only members know that the group '
+        "exists. People join by invitation only.</p>"
+    ) in body
+    assert "Public — anyone can read" not in body
+    assert "<legend>Who can see the group" in body
+
+
+def test_visibility_badges_are_short_in_french(client: Client, world: World, settings: Any) -> None:
+    settings.LANGUAGE_CODE = "fr"
+    assert world.private_group.get_visibility_display() == "Privé"
+    client.force_login(world.bob)
+    body = client.get(reverse("groups:edit", args=[world.private_group.slug])).content.decode()
+    assert ">\nPrivé</label>" in body
+    assert "Les discussions et les documents sont réservés aux membres." in body

@@ -3,6 +3,7 @@ from typing import Any, cast
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from colombe.core.models import AuditEntry
 from colombe.groups.models import Post, Thread
@@ -156,6 +157,7 @@ def test_moderator_hides_a_post(client: Client, world: World) -> None:
     assert client.post(url).status_code == 302
     post.refresh_from_db()
     assert post.hidden_by == world.bob
+    assert post.hidden_at is not None
     moderator_view = client.get(post.thread.get_absolute_url()).content.decode()
     assert "Insulte" in moderator_view and "hidden by a moderator" in moderator_view
     client.force_login(world.charlie)
@@ -172,6 +174,115 @@ def test_plain_member_cannot_hide(client: Client, world: World) -> None:
     assert client.post(url).status_code == 403
     post.refresh_from_db()
     assert post.hidden_by is None
+
+
+def hidden_post(world: World, **fields: Any) -> Post:
+    return make_post(
+        thread=first_thread(world),
+        author=world.charlie,
+        body_html="<p>Insulte</p>",
+        hidden_by=world.bob,
+        hidden_at=timezone.now(),
+        **fields,
+    )
+
+
+def unhide_url(world: World, post: Post, visibility: str = "private") -> str:
+    return reverse("groups:unhide_post", args=[world.group(visibility).slug, post.pk])
+
+
+def test_moderator_shows_a_hidden_post_again(client: Client, world: World) -> None:
+    post = hidden_post(world)
+    client.force_login(world.bob)
+    moderator_view = client.get(post.thread.get_absolute_url()).content.decode()
+    assert f'action="{unhide_url(world, post)}"' in moderator_view
+    assert "Show this message again" in moderator_view
+    assert client.get(unhide_url(world, post)).status_code == 405
+    response = client.post(unhide_url(world, post))
+    assert response.status_code == 302
+    assert response["Location"] == f"{post.thread.get_absolute_url()}?page=1#post-{post.pk}"
+    post.refresh_from_db()
+    assert (post.hidden_at, post.hidden_by) == (None, None)
+    entry = AuditEntry.objects.get(action="groups.post.unhidden")
+    assert (entry.object_id, entry.data) == (str(post.pk), {"thread": post.thread_id})
+    client.force_login(world.charlie)
+    member_view = client.get(post.thread.get_absolute_url()).content.decode()
+    assert "Insulte" in member_view
+    assert "hidden by a moderator" not in member_view
+
+
+def test_showing_a_visible_post_changes_nothing(client: Client, world: World) -> None:
+    post = first_thread(world).posts.get()
+    client.force_login(world.bob)
+    response = client.post(unhide_url(world, post), follow=True)
+    assert "This message is not hidden." in response.content.decode()
+    assert not AuditEntry.objects.filter(action="groups.post.unhidden").exists()
+
+
+def test_plain_member_cannot_show_a_hidden_post(client: Client, world: World) -> None:
+    post = hidden_post(world)
+    client.force_login(world.charlie)
+    assert (
+        "Show this message again" not in client.get(post.thread.get_absolute_url()).content.decode()
+    )
+    assert client.post(unhide_url(world, post)).status_code == 403
+    post.refresh_from_db()
+    assert post.hidden_at is not None
+
+
+def test_outsiders_cannot_show_a_hidden_post(client: Client, world: World) -> None:
+    client.force_login(world.eve)
+    private_post = hidden_post(world)
+    assert client.post(unhide_url(world, private_post)).status_code == 403
+    secret_post = make_post(
+        thread=first_thread(world, "secret"), hidden_by=world.bob, hidden_at=timezone.now()
+    )
+    assert_hides_secret(client.post(unhide_url(world, secret_post, "secret")))
+    client.logout()
+    assert_hides_secret(client.post(unhide_url(world, secret_post, "secret")))
+    assert Post.objects.filter(hidden_at__isnull=True).count() == 3  # the world's own posts
+
+
+def test_post_stays_hidden_when_the_moderator_deletes_their_account(
+    client: Client, world: World
+) -> None:
+    moderator = factories.UserFactory.create(display_name="Modératrice")
+    post = hidden_post(world)
+    Post.objects.filter(pk=post.pk).update(hidden_by=moderator)
+    moderator.delete()
+    client.force_login(world.charlie)
+    member_view = client.get(post.thread.get_absolute_url()).content.decode()
+    assert "Message hidden by a moderator." in member_view
+    assert "Insulte" not in member_view
+    client.force_login(world.bob)
+    moderator_view = client.get(post.thread.get_absolute_url()).content.decode()
+    assert "hidden by a former member" in moderator_view
+
+
+def test_deleted_accounts_show_as_former_member(client: Client, world: World) -> None:
+    author = factories.UserFactory.create(display_name="Zoé Partie")
+    thread = factories.ThreadFactory.create(
+        group=world.private_group, author=author, title="Affiches"
+    )
+    factories.PostFactory(thread=thread, author=author, body_html="<p>Mon dernier mot</p>")
+    author.delete()
+    client.force_login(world.charlie)
+    thread_page = client.get(thread.get_absolute_url()).content.decode()
+    assert "<strong>Former member</strong>" in thread_page
+    assert "Mon dernier mot" in thread_page
+    threads_page = client.get(reverse("groups:threads", args=[world.private_group.slug]))
+    assert "<td>Former member</td>" in threads_page.content.decode()
+    assert "Zoé Partie" not in thread_page + threads_page.content.decode()
+
+
+def test_former_member_is_in_french(client: Client, world: World, settings: Any) -> None:
+    settings.LANGUAGE_CODE = "fr"
+    thread = first_thread(world)
+    thread.posts.update(author=None)
+    client.force_login(world.charlie)
+    assert (
+        "<strong>Ancien membre</strong>" in client.get(thread.get_absolute_url()).content.decode()
+    )
 
 
 def test_posts_are_paginated(client: Client, world: World) -> None:
@@ -201,7 +312,9 @@ def test_thread_page_does_not_do_a_query_per_post(
     thread = first_thread(world)
     for _ in range(25):
         author = factories.UserFactory()
-        factories.PostFactory(thread=thread, author=author, hidden_by=world.bob)
+        factories.PostFactory(
+            thread=thread, author=author, hidden_by=world.bob, hidden_at=timezone.now()
+        )
     client.force_login(world.bob)
     # Session and login bookkeeping take ~7 queries; 25 posts must not add 25 more.
     with django_assert_max_num_queries(15):

@@ -1,16 +1,20 @@
 import io
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import DatabaseError
 from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
 from colombe.core.models import AuditEntry
+from colombe.groups import services
 from colombe.groups.models import Document, DocumentVersion
 from colombe.groups.tests.conftest import assert_hides_secret
+from colombe.groups.uploads import check_upload
 from tests.personas import World
 
 pytestmark = pytest.mark.django_db
@@ -210,3 +214,110 @@ def test_document_of_another_group_is_404(client: Client, world: World) -> None:
     document = Document.objects.get()
     url = reverse("groups:download", args=[world.public_group.slug, document.pk, 1])
     assert client.get(url).status_code == 404
+
+
+def stored_files(media_root: Path) -> list[Path]:
+    return [path for path in media_root.rglob("*") if path.is_file()]
+
+
+def test_file_is_removed_when_the_database_save_fails(
+    world: World, private_media: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing_save(*args: Any, **kwargs: Any) -> None:
+        raise DatabaseError("disk full")
+
+    upload_file = check_upload(pdf())
+    monkeypatch.setattr(DocumentVersion, "save", failing_save)
+    with pytest.raises(DatabaseError):
+        services.upload_document(
+            actor=world.charlie, group=world.private_group, title="Tract", upload=upload_file
+        )
+    assert not Document.objects.exists()
+    assert stored_files(private_media) == []
+
+
+def test_file_is_removed_when_the_transaction_fails_after_the_save(
+    world: World, private_media: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    document = Document.objects.create(group=world.private_group, title="Tract")
+
+    def failing_audit(*args: Any, **kwargs: Any) -> None:
+        raise DatabaseError("audit table locked")
+
+    monkeypatch.setattr(services, "log_action", failing_audit)
+    with pytest.raises(DatabaseError):
+        services.add_document_version(
+            actor=world.charlie, document=document, upload=check_upload(pdf())
+        )
+    assert not DocumentVersion.objects.exists()
+    assert stored_files(private_media) == []
+
+
+def test_successful_upload_keeps_its_file(
+    client: Client, world: World, private_media: Path
+) -> None:
+    upload(client, world, pdf())
+    [stored] = stored_files(private_media)
+    assert stored.read_bytes() == PDF
+    assert DocumentVersion.objects.get().file.path == str(stored)
+
+
+def test_upload_form_states_the_limit_and_the_types(
+    client: Client, world: World, settings: Any
+) -> None:
+    settings.COLOMBE_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+    client.force_login(world.charlie)
+    body = client.get(upload_url(world)).content.decode()
+    assert "Maximum size: 5.0\xa0MB." in body
+    assert "Accepted types: csv, docx, gif, jpg, ods, odt, pdf, png, txt, webp, xlsx." in body
+    assert 'aria-describedby="id_file_helptext"' in body
+
+
+def transparent_palette_image(image_format: str, **options: Any) -> bytes:
+    """A 4 by 4 blue image whose top-left pixel is transparent (palette index 0)."""
+    image = Image.new("P", (4, 4), 1)
+    image.putpalette([255, 0, 0, 0, 0, 255])
+    image.putpixel((0, 0), 0)
+    output = io.BytesIO()
+    image.save(output, format=image_format, transparency=0, **options)
+    return output.getvalue()
+
+
+def stored_rgba_pixels(image_format: str) -> tuple[Any, Any]:
+    version = DocumentVersion.objects.get()
+    with version.file.open("rb") as stored, Image.open(stored) as image:
+        assert image.format == image_format
+        rgba = image.convert("RGBA")
+        return rgba.getpixel((0, 0)), rgba.getpixel((2, 2))
+
+
+def test_transparent_gif_keeps_its_transparency_and_loses_its_comment(
+    client: Client, world: World
+) -> None:
+    original = transparent_palette_image("GIF", comment=b"Pris rue Garibaldi")
+    assert b"Garibaldi" in original
+    assert upload(client, world, SimpleUploadedFile("logo.gif", original)).status_code == 302
+    transparent, blue = stored_rgba_pixels("GIF")
+    assert transparent[3] == 0
+    assert blue == (0, 0, 255, 255)
+    with DocumentVersion.objects.get().file.open("rb") as stored:
+        assert b"Garibaldi" not in stored.read()
+
+
+def test_transparent_palette_png_keeps_its_transparency(client: Client, world: World) -> None:
+    original = transparent_palette_image("PNG")
+    assert upload(client, world, SimpleUploadedFile("logo.png", original)).status_code == 302
+    transparent, blue = stored_rgba_pixels("PNG")
+    assert transparent[3] == 0
+    assert blue == (0, 0, 255, 255)
+
+
+def test_transparent_webp_keeps_its_alpha(client: Client, world: World) -> None:
+    image = Image.new("RGBA", (4, 4), (0, 0, 255, 255))
+    image.putpixel((0, 0), (0, 0, 0, 0))
+    output = io.BytesIO()
+    image.save(output, format="WEBP", lossless=True)
+    upload(client, world, SimpleUploadedFile("logo.webp", output.getvalue()))
+    transparent, blue = stored_rgba_pixels("WEBP")
+    assert transparent[3] == 0
+    assert blue[3] == 255

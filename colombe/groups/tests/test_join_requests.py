@@ -1,7 +1,8 @@
-from typing import cast
+from typing import Any, cast
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMessage
 from django.test import Client
 from django.urls import reverse
 
@@ -24,6 +25,10 @@ def ask(client: Client, world: World, message: str = "Je suis étudiante.") -> N
     assert response.status_code == 302
 
 
+def emails_to(address: str) -> list[EmailMessage]:
+    return [message for message in mail.outbox if message.to == [address]]
+
+
 def test_outsider_asks_to_join_a_private_group(client: Client, world: World) -> None:
     client.force_login(world.eve)
     assert "Send my request" in client.get(join_url(world)).content.decode()
@@ -34,6 +39,41 @@ def test_outsider_asks_to_join_a_private_group(client: Client, world: World) -> 
     assert AuditEntry.objects.filter(action="groups.join_request.created").count() == 1
     body = client.get(world.private_group.get_absolute_url()).content.decode()
     assert "waiting for the moderators" in body
+
+
+def test_moderators_and_owners_are_told_of_a_request(client: Client, world: World) -> None:
+    factories.GroupMembershipFactory(
+        group=world.private_group, user=world.dana, role=GroupMembership.Role.MODERATOR
+    )
+    ask(client, world, message="Je voudrais aider au tractage.")
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "bob@example.org",
+        "dana@example.org",
+    ]  # one email each (nobody sees the others' addresses), none to Charlie, a member
+    manage_url = "http://127.0.0.1:8000" + reverse("groups:manage", args=["lyon-prive"])
+    for message in mail.outbox:
+        assert message.subject == "New request to join the group “Groupe privé de Lyon”"
+        assert "Eve asks to join the group “Groupe privé de Lyon”." in message.body
+        assert "Je voudrais aider au tractage." in message.body
+        assert manage_url in message.body
+    # The link works for the moderator who receives it.
+    client.force_login(world.dana)
+    assert "Je voudrais aider au tractage." in client.get(manage_url).content.decode()
+
+
+def test_repeated_request_sends_no_new_email(client: Client, world: World) -> None:
+    ask(client, world)
+    client.post(join_url(world), {"message": "encore"})
+    assert len(emails_to("bob@example.org")) == 1
+
+
+def test_request_email_is_in_french_by_default(client: Client, world: World, settings: Any) -> None:
+    settings.LANGUAGE_CODE = "fr"
+    ask(client, world, message="")
+    [message] = mail.outbox
+    assert message.subject == "Nouvelle demande pour rejoindre le groupe « Groupe privé de Lyon »"
+    assert "Eve demande à rejoindre le groupe" in message.body
+    assert "Their message" not in message.body and "Son message" not in message.body
 
 
 def test_duplicate_request_says_you_already_asked(client: Client, world: World) -> None:
@@ -60,10 +100,9 @@ def test_moderator_sees_and_approves_request(client: Client, world: World) -> No
     assert join_request.status == JoinRequest.Status.APPROVED
     assert join_request.decided_at is not None
     assert GroupMembership.objects.filter(group=world.private_group, user=world.eve).exists()
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["eve@example.org"]
-    assert "approved" in mail.outbox[0].body
-    assert "http://127.0.0.1:8000/groupes/lyon-prive/" in mail.outbox[0].body
+    [welcome] = emails_to("eve@example.org")
+    assert "approved" in welcome.body
+    assert "http://127.0.0.1:8000/groupes/lyon-prive/" in welcome.body
     assert AuditEntry.objects.filter(action="groups.join_request.approved").count() == 1
     assert "No request is waiting." in client.get(manage_url).content.decode()
 
@@ -76,7 +115,7 @@ def test_approving_twice_gives_a_message(client: Client, world: World) -> None:
     client.post(url)
     response = client.post(url, follow=True)
     assert "already been answered" in response.content.decode()
-    assert len(mail.outbox) == 1
+    assert len(emails_to("eve@example.org")) == 1
 
 
 def test_moderator_rejects_request(client: Client, world: World) -> None:
@@ -88,7 +127,7 @@ def test_moderator_rejects_request(client: Client, world: World) -> None:
     join_request.refresh_from_db()
     assert join_request.status == JoinRequest.Status.REJECTED
     assert not GroupMembership.objects.filter(user=world.eve).exists()
-    assert mail.outbox == []
+    assert emails_to("eve@example.org") == []
     assert AuditEntry.objects.filter(action="groups.join_request.rejected").count() == 1
     # Declined people may ask again later.
     ask(client, world)
