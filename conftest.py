@@ -7,7 +7,11 @@ import pytest
 from tests.personas import World, build_world
 from tests.reports import REPORT_FILE
 
+# Playwright's sync API runs an event loop in the test thread; Django's live server and
+# ORM calls from that thread are safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytest_plugins = ["tests.browser"]
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from colombe.core.audit import log_action
 from colombe.core.hashtags import get_or_create_hashtags
-from e2e.conftest import OpenContext, assert_accessible, force_login
+from tests.browser import OpenContext, assert_accessible, force_login
 from tests.personas import World
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]

@@ -8,43 +8,20 @@ Every page visited has zero axe-core violations.
 import re
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.core import mail
 from django.urls import reverse
-from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import Page
 from pytest_django.live_server_helper import LiveServer
 
-from colombe.accounts.models import User
-from e2e.conftest import OpenContext, assert_accessible
+from tests.browser import OpenContext, assert_accessible, log_in_with_form, submit
 from tests.personas import World
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 GROUP_NAME = "Atelier Mésange Clandestine"
-PASSWORD = "demo-password-123"  # set by tests.factories.UserFactory
 
 
-def log_in(context: BrowserContext, live_server: LiveServer, user: User) -> Page:
-    """Log in through the real form, as someone whose address is verified."""
-    EmailAddress.objects.update_or_create(
-        user=user, email=user.email, defaults={"verified": True, "primary": True}
-    )
-    page = context.new_page()
-    page.goto(live_server.url + reverse("account_login"))
-    assert_accessible(page)
-    page.fill("input[name=login]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    submit(page)
-    assert "/accounts/" not in page.url, page.url
-    return page
-
-
-def submit(page: Page) -> None:
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
-
-
-def visit(page: Page, url: str) -> int:
+def visit_status(page: Page, url: str) -> int:
     response = page.goto(url)
     assert response is not None
     assert_accessible(page)
@@ -55,8 +32,8 @@ def test_secret_group_story(
     live_server: LiveServer, new_context: OpenContext, world: World
 ) -> None:
     # Bob creates the secret group.
-    bob = log_in(new_context(), live_server, world.bob)
-    visit(bob, live_server.url + reverse("groups:create"))
+    bob = log_in_with_form(new_context(), live_server.url, world.bob)
+    visit_status(bob, live_server.url + reverse("groups:create"))
     bob.select_option("select[name=owner]", label=world.lyon.name)
     bob.fill("input[name=name]", GROUP_NAME)
     bob.fill("textarea[name=description]", "Préparer une action discrète.")
@@ -82,13 +59,13 @@ def test_secret_group_story(
     invitation_path = "/" + link.group(0).split("/", 3)[3]
 
     # Charlie accepts from the email and posts a message.
-    charlie = log_in(new_context(), live_server, world.charlie)
-    visit(charlie, live_server.url + invitation_path)
+    charlie = log_in_with_form(new_context(), live_server.url, world.charlie)
+    visit_status(charlie, live_server.url + invitation_path)
     with charlie.expect_navigation():
         charlie.get_by_role("button", name="Rejoindre le groupe").click()
     assert charlie.url == group_url
     assert_accessible(charlie)
-    visit(charlie, group_url + "discussions/nouvelle/")
+    visit_status(charlie, group_url + "discussions/nouvelle/")
     charlie.fill("input[name=title]", "Premier rendez-vous")
     charlie.fill("textarea[name=body]", "Rendez-vous **jeudi** devant la mairie.")
     submit(charlie)
@@ -96,7 +73,7 @@ def test_secret_group_story(
     assert_accessible(charlie)
 
     # Eve searches and browses: no trace of the group anywhere.
-    eve = log_in(new_context(), live_server, world.eve)
+    eve = log_in_with_form(new_context(), live_server.url, world.eve)
     slug = group_url.rstrip("/").rsplit("/", 1)[1]
     pages = [
         reverse("core:home"),
@@ -110,12 +87,12 @@ def test_secret_group_story(
         reverse("accounts:me"),
     ]
     for path in pages:
-        assert visit(eve, live_server.url + path) == 200, path
+        assert visit_status(eve, live_server.url + path) == 200, path
         html = eve.content()
         assert GROUP_NAME not in html, path
         assert slug not in html, path
         assert eve.locator("a[href*='/tags/m%C3%A9sange'], a[href*='/tags/mésange']").count() == 0
     for path in [group_url, group_url + "discussions/", reverse("core:hashtag", args=["mésange"])]:
         url = path if path.startswith("http") else live_server.url + path
-        assert visit(eve, url) == 404, path
+        assert visit_status(eve, url) == 404, path
         assert GROUP_NAME not in eve.content()

@@ -1,48 +1,21 @@
 """Account pages (ours and allauth's, through our template overrides) in a real browser:
 French by default, no axe-core violation."""
 
-from collections.abc import Iterator
-
 import pytest
 from allauth.account.models import EmailAddress
 from django.urls import reverse
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Page
 from pytest_django.live_server_helper import LiveServer
 
-from e2e.conftest import AXE_SCRIPT, CHROMIUM_ARGS, assert_accessible
+from tests.browser import PASSWORD, OpenContext, assert_accessible, visit
 from tests.personas import World
-from tests.services import chromium_path, require_service
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "demo-password-123"
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    executable = chromium_path()
-    require_service("Chromium", executable is not None, "apt-get install chromium")
-    require_service("axe-core", AXE_SCRIPT.exists(), "npm ci")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
 
 @pytest.fixture
-def page(chromium: Browser) -> Iterator[Page]:
-    context = chromium.new_context(locale="fr-FR", bypass_csp=True)
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
-
-
-def visit(page: Page, url: str, status: int = 200) -> None:
-    response = page.goto(url)
-    assert response is not None and response.status == status, url
-    assert page.locator("html").get_attribute("lang") == "fr"
-    assert page.locator("h1").count() == 1, url
-    assert_accessible(page)
+def page(new_context: OpenContext) -> Page:
+    return new_context().new_page()
 
 
 def test_entrance_pages_with_and_without_errors(

@@ -4,24 +4,20 @@ desktop screen: axe-core must find no violation."""
 from typing import Any
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import BrowserContext, Page, ViewportSize
+from playwright.sync_api import Page, ViewportSize
 from pytest_django.live_server_helper import LiveServer
 
-from colombe.accounts.models import User
 from colombe.groups import services
 from colombe.groups.models import Group, Post
 from colombe.groups.uploads import check_upload
-from e2e.conftest import OpenContext, assert_accessible, browser, new_context
 from tests import factories
+from tests.browser import OpenContext, assert_accessible, log_in_with_form
 from tests.personas import World
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-# The browser fixtures live in e2e/conftest.py; importing them here makes them usable.
-__all__ = ["browser", "new_context"]
 
 PHONE: ViewportSize = {"width": 360, "height": 740}
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
@@ -32,21 +28,6 @@ PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 def english(settings: Any) -> None:
     """Replaces the package's English fixture: these pages are checked in French."""
     settings.LANGUAGE_CODE = "fr"
-
-
-def log_in(context: BrowserContext, live_server: LiveServer, user: User) -> Page:
-    """Log in through the real form (the account's address must be verified)."""
-    EmailAddress.objects.update_or_create(
-        user=user, email=user.email, defaults={"verified": True, "primary": True}
-    )
-    page = context.new_page()
-    page.goto(live_server.url + reverse("account_login"))
-    page.locator("input[name=login]").fill(user.email)
-    page.locator("input[name=password]").fill("demo-password-123")
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_load_state()
-    assert reverse("account_login") not in page.url, "login failed"
-    return page
 
 
 def fill_the_group(world: World) -> dict[str, int]:
@@ -103,7 +84,7 @@ def test_private_group_pages_are_accessible(
     live_server: LiveServer, new_context: OpenContext, world: World, viewport: ViewportSize
 ) -> None:
     ids = fill_the_group(world)
-    bob = log_in(new_context(), live_server, world.bob)
+    bob = log_in_with_form(new_context(), live_server.url, world.bob)
     bob.set_viewport_size(viewport)
     for url in bob_pages(world.private_group, ids):
         assert_page_accessible(bob, live_server.url + url)
@@ -113,7 +94,7 @@ def test_private_group_pages_are_accessible(
     assert bob.get_by_text("Ancien membre").count() == 1
     assert bob.get_by_role("button", name="Afficher à nouveau ce message").count() == 1
 
-    eve = log_in(new_context(), live_server, world.eve)
+    eve = log_in_with_form(new_context(), live_server.url, world.eve)
     eve.set_viewport_size(viewport)
     slug = world.private_group.slug
     assert_page_accessible(eve, live_server.url + reverse("groups:threads", args=[slug]), 403)

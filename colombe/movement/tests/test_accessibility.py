@@ -1,55 +1,29 @@
 """The movement's pages in a real browser: French by default, one <h1>, no axe-core
 violation, for the people who use them (visitor, member, leader, national admin)."""
 
-from collections.abc import Iterator
-
 import pytest
-from django.test import Client
 from django.urls import reverse
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from pytest_django.live_server_helper import LiveServer
 
 from colombe.accounts.models import User
 from colombe.movement.models import Membership, Territory
-from e2e.conftest import AXE_SCRIPT, CHROMIUM_ARGS, assert_accessible
+from tests.browser import assert_accessible, force_login, visit
 from tests.personas import World
-from tests.services import chromium_path, require_service
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    executable = chromium_path()
-    require_service("Chromium", executable is not None, "apt-get install chromium")
-    require_service("axe-core", AXE_SCRIPT.exists(), "npm ci")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def open_page(chromium: Browser, live_server: LiveServer, person: User | None = None) -> Page:
-    context = chromium.new_context(locale="fr-FR", bypass_csp=True)
+def open_page(browser: Browser, live_server: LiveServer, person: User | None = None) -> Page:
+    context = browser.new_context(locale="fr-FR", bypass_csp=True)
     context.set_default_timeout(10_000)
     if person is not None:
-        client = Client()
-        client.force_login(person)
-        cookie = client.cookies["sessionid"]
-        context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
+        force_login(context, live_server.url, person)
     return context.new_page()
 
 
-def visit(page: Page, url: str, status: int = 200) -> None:
-    response = page.goto(url)
-    assert response is not None and response.status == status, url
-    assert page.locator("html").get_attribute("lang") == "fr"
-    assert page.locator("h1").count() == 1, url
-    assert_accessible(page)
-
-
-def test_public_pages(chromium: Browser, live_server: LiveServer, world: World) -> None:
-    page = open_page(chromium, live_server)
+def test_public_pages(browser: Browser, live_server: LiveServer, world: World) -> None:
+    page = open_page(browser, live_server)
     for url in [
         reverse("movement:directory"),
         reverse("movement:directory") + "?q=Tombouctou",
@@ -68,14 +42,14 @@ def test_public_pages(chromium: Browser, live_server: LiveServer, world: World) 
     page.context.close()
 
 
-def test_member_and_leader_pages(chromium: Browser, live_server: LiveServer, world: World) -> None:
-    eve = open_page(chromium, live_server, world.eve)
+def test_member_and_leader_pages(browser: Browser, live_server: LiveServer, world: World) -> None:
+    eve = open_page(browser, live_server, world.eve)
     visit(eve, live_server.url + reverse("movement:join", args=["lyon"]))
     eve.context.close()
-    charlie = open_page(chromium, live_server, world.charlie)
+    charlie = open_page(browser, live_server, world.charlie)
     visit(charlie, live_server.url + reverse("movement:leave", args=["lyon"]))
     charlie.context.close()
-    bob = open_page(chromium, live_server, world.bob)
+    bob = open_page(browser, live_server, world.bob)
     visit(bob, live_server.url + world.lyon.get_absolute_url())
     visit(bob, live_server.url + reverse("movement:members", args=["lyon"]))
     visit(bob, live_server.url + reverse("movement:description_edit", args=["lyon"]))
@@ -87,8 +61,8 @@ def test_member_and_leader_pages(chromium: Browser, live_server: LiveServer, wor
     bob.context.close()
 
 
-def test_administration_pages(chromium: Browser, live_server: LiveServer, world: World) -> None:
-    page = open_page(chromium, live_server, world.alice)
+def test_administration_pages(browser: Browser, live_server: LiveServer, world: World) -> None:
+    page = open_page(browser, live_server, world.alice)
     for url in [
         reverse("movement:structure_create"),
         reverse("movement:structure_edit", args=["lyon"]),
@@ -103,12 +77,12 @@ def test_administration_pages(chromium: Browser, live_server: LiveServer, world:
 
 
 def test_coordinator_and_partner_pages(
-    chromium: Browser, live_server: LiveServer, world: World
+    browser: Browser, live_server: LiveServer, world: World
 ) -> None:
     region = Territory.objects.get(slug="auvergne-rhone-alpes")
     region.coordinators.add(world.charlie)
     partner = world.collective.partners.get()
-    page = open_page(chromium, live_server, world.alice)
+    page = open_page(browser, live_server, world.alice)
     for url in [
         reverse("movement:territory_coordinators", args=[region.slug]),
         reverse("movement:territory_coordinator_remove", args=[region.slug, world.charlie.pk]),

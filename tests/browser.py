@@ -1,4 +1,6 @@
-"""Browser tests: Playwright (Python) driving Debian's chromium, with axe-core from npm."""
+"""Browser testing for every app: Playwright (Python) driving Debian's chromium, with
+axe-core from npm. Loaded as a pytest plugin by the root conftest, so any test can ask for
+the ``browser`` and ``new_context`` fixtures and use the helpers below."""
 
 import json
 from collections.abc import Callable, Iterator
@@ -6,6 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from tests.services import chromium_path, require_service
@@ -21,7 +27,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
+PASSWORD = "demo-password-123"  # set by tests.factories.UserFactory
 
 OpenContext = Callable[..., BrowserContext]
 
@@ -72,12 +78,18 @@ def assert_accessible(page: Page) -> None:
     assert not violations, f"{page.url}: {json.dumps(summary, indent=1, ensure_ascii=False)}"
 
 
-def force_login(context: BrowserContext, live_server_url: str, user: Any) -> None:
-    """Give the browser a logged-in session without going through the login form (the
-    form itself is tested in the accounts app and in the secret-group story)."""
-    from django.conf import settings
-    from django.test import Client
+def visit(page: Page, url: str, status: int = 200) -> None:
+    """Open a page and check what every page must be: the expected status, French, one
+    h1, and no axe violation."""
+    response = page.goto(url)
+    assert response is not None and response.status == status, url
+    assert page.locator("html").get_attribute("lang") == "fr", url
+    assert page.locator("h1").count() == 1, url
+    assert_accessible(page)
 
+
+def force_login(context: BrowserContext, live_server_url: str, user: Any) -> None:
+    """Give the browser a logged-in session without going through the login form."""
     client = Client()
     client.force_login(user)
     session_cookie = client.cookies[settings.SESSION_COOKIE_NAME]
@@ -90,3 +102,23 @@ def force_login(context: BrowserContext, live_server_url: str, user: Any) -> Non
             }
         ]
     )
+
+
+def log_in_with_form(context: BrowserContext, live_server_url: str, user: Any) -> Page:
+    """Log in through the real form, as someone whose address is verified."""
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    page = context.new_page()
+    page.goto(live_server_url + reverse("account_login"))
+    page.fill("input[name=login]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    submit(page)
+    assert "/accounts/" not in page.url, page.url
+    return page
+
+
+def submit(page: Page) -> None:
+    """Submit the page's main form and wait for the next page."""
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").last.click()
