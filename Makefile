@@ -31,7 +31,8 @@ typecheck: install
 
 check-deploy: install
 	COLOMBE_ENV=production SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(60))') \
-	  ALLOWED_HOSTS=colombe.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
+	  ALLOWED_HOSTS=colombe.example.org REDIS_URL=redis://127.0.0.1:6379/0 \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 ## messages: extract translatable strings into the French catalogues
 messages: install

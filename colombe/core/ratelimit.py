@@ -1,21 +1,35 @@
 """A small fixed-window rate limiter on the cache, for forms anonymous visitors can post."""
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
 
 def client_ip(request: HttpRequest) -> str:
+    """The visitor's address. Behind COLOMBE_TRUSTED_PROXY_COUNT proxies it is the one the
+    outermost trusted proxy saw, counted from the right of X-Forwarded-For: addresses
+    further left are whatever the client chose to send."""
+    trusted_proxies = settings.COLOMBE_TRUSTED_PROXY_COUNT
+    forwarded = request.headers.get("x-forwarded-for", "")
+    addresses = [address.strip() for address in forwarded.split(",") if address.strip()]
+    if trusted_proxies > 0 and len(addresses) >= trusted_proxies:
+        return addresses[-trusted_proxies]
     return request.META.get("REMOTE_ADDR", "unknown")
 
 
 def hit(request: HttpRequest, action: str, *, limit: int, period_seconds: int) -> bool:
     """Count one attempt; return False when the client is over ``limit`` per period."""
-    key = f"ratelimit:{action}:{client_ip(request)}"
-    if cache.add(key, 1, timeout=period_seconds):
+    return hit_key(f"{action}:{client_ip(request)}", limit=limit, period_seconds=period_seconds)
+
+
+def hit_key(key: str, *, limit: int, period_seconds: int) -> bool:
+    """Count one attempt for any key (an address, a user id…); False when over the limit."""
+    cache_key = f"ratelimit:{key}"
+    if cache.add(cache_key, 1, timeout=period_seconds):
         return True
     try:
-        count = cache.incr(key)
+        count = cache.incr(cache_key)
     except ValueError:  # the key expired between add() and incr()
-        cache.add(key, 1, timeout=period_seconds)
+        cache.add(cache_key, 1, timeout=period_seconds)
         return True
     return count <= limit

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.db.models import Q
 
+from colombe.accounts.models import User
+from colombe.core import policy
 from colombe.core.models import Hashtag
 from colombe.groups.models import Group, Thread
 from colombe.movement.models import Structure
@@ -47,7 +49,7 @@ def search_everything(user: Any, query: str) -> SearchResults:
         ),
         hashtags=list(
             Hashtag.objects.filter(name__icontains=tag_query)
-            .filter(Q(groups__in=groups) | Q(people__isnull=False))
+            .filter(Q(groups__in=groups) | Q(people__in=policy.visible(User, user)))
             .distinct()[:MAX_RESULTS]
         ),
     )

@@ -1,6 +1,9 @@
+from typing import Any
+
+from django.http import HttpRequest
 from django.test import RequestFactory
 
-from colombe.core.ratelimit import hit
+from colombe.core.ratelimit import client_ip, hit
 
 
 def test_rate_limit_allows_up_to_the_limit_then_refuses() -> None:
@@ -14,3 +17,31 @@ def test_rate_limit_allows_up_to_the_limit_then_refuses() -> None:
     ]
     other = RequestFactory().post("/", REMOTE_ADDR="10.0.0.2")
     assert hit(other, "contact", limit=3, period_seconds=60)
+
+
+def test_behind_a_proxy_each_visitor_has_their_own_counter(settings: Any) -> None:
+    settings.COLOMBE_TRUSTED_PROXY_COUNT = 1
+    factory = RequestFactory()
+
+    def visitor(address: str, spoofed: str = "") -> HttpRequest:
+        forwarded = f"{spoofed}, {address}" if spoofed else address
+        return factory.post("/", REMOTE_ADDR="10.0.0.254", HTTP_X_FORWARDED_FOR=forwarded)
+
+    assert [
+        hit(visitor("203.0.113.1"), "contact", limit=2, period_seconds=60) for _ in range(3)
+    ] == [
+        True,
+        True,
+        False,
+    ]
+    assert hit(visitor("203.0.113.2"), "contact", limit=2, period_seconds=60)
+    # A client cannot escape its counter by inventing addresses on the left.
+    assert not hit(
+        visitor("203.0.113.1", spoofed="198.51.100.7"), "contact", limit=2, period_seconds=60
+    )
+
+
+def test_without_trusted_proxies_forwarded_for_is_ignored(settings: Any) -> None:
+    settings.COLOMBE_TRUSTED_PROXY_COUNT = 0
+    request = RequestFactory().post("/", REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    assert client_ip(request) == "10.0.0.9"

@@ -3,6 +3,7 @@ from typing import Any
 from django.test import Client
 from django.urls import reverse
 
+from colombe.accounts.models import ProfileVisibility
 from colombe.core.hashtags import get_or_create_hashtags
 from tests import factories
 from tests.personas import SECRET_GROUP_NAME, SECRET_GROUP_SLUG, World
@@ -58,3 +59,15 @@ def test_search_query_count_does_not_grow_with_results(
     client.force_login(world.charlie)
     with django_assert_max_num_queries(12):
         search(client, "Lyon")
+
+
+def test_interests_of_hidden_profiles_are_not_searchable(client: Client, world: World) -> None:
+    world.frank.interests.set(get_or_create_hashtags(["colibri"]))
+    world.frank.profile_visibility = ProfileVisibility.NOBODY
+    world.frank.save()
+    assert "#colibri" not in search(client, "colibri")
+    client.force_login(world.eve)
+    assert "#colibri" not in search(client, "colibri")
+    world.frank.profile_visibility = ProfileVisibility.MOVEMENT
+    world.frank.save()
+    assert "#colibri" in search(client, "colibri")
