@@ -178,7 +178,8 @@ ROUTES: dict[str, Route] = {
     "accounts:me": Route(no_kwargs, logged_in()),
     "accounts:edit_profile": Route(no_kwargs, logged_in()),
     "accounts:consents": Route(no_kwargs, logged_in()),
-    "accounts:my_data": Route(no_kwargs, logged_in()),
+    # Exporting personal data asks for the password again (a forced login is not recent).
+    "accounts:my_data": Route(no_kwargs, everyone(302)),
     "accounts:download_my_data": Route(no_kwargs, post_only()),
     "accounts:delete_account": Route(no_kwargs, logged_in()),
     # Charlie's profile is visible to the members of his committee (and administrators).

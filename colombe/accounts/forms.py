@@ -2,7 +2,6 @@ from typing import Any
 
 from django import forms
 from django.http import HttpRequest
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from colombe.accounts.models import ProfileVisibility, User
@@ -78,30 +77,23 @@ class ProfileForm(forms.Form):
         return names
 
 
-def deletion_word() -> str:
-    """The word to type to confirm, in the active language (SUPPRIMER in French)."""
-    return gettext("DELETE")
-
-
 class DeleteAccountForm(forms.Form):
-    confirmation = forms.CharField(
+    """Deleting an account asks for the current password: holding a session (a phone
+    left unlocked, a stolen cookie) must not be enough to erase someone."""
+
+    password = forms.CharField(
+        label=_("Your password"),
         max_length=128,
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["confirmation"].label = _("Your password, or the word %(word)s") % {
-            "word": deletion_word()
-        }
 
-    def clean_confirmation(self) -> str:
-        typed = self.cleaned_data["confirmation"]
-        if typed.strip().upper() == deletion_word().upper():
-            return typed
-        if self.user.has_usable_password() and self.user.check_password(typed):
-            return typed
-        raise forms.ValidationError(
-            _("This is neither your password nor the word %(word)s.") % {"word": deletion_word()}
-        )
+    def clean_password(self) -> str:
+        typed: str = self.cleaned_data["password"]
+        if not self.user.check_password(typed):
+            raise forms.ValidationError(_("This is not your password."))
+        return typed

@@ -27,6 +27,7 @@ from colombe.groups.models import (
     Post,
     Thread,
 )
+from colombe.groups.services import forget_invitations_for
 from colombe.movement.models import Membership
 
 EXPORT_FORMAT_VERSION = 1
@@ -177,7 +178,9 @@ def _contributions(user: User) -> dict[str, Any]:
                 "id": p.pk,
                 "thread_id": p.thread_id,
                 "group_id": p.thread.group_id,
-                "text": p.body,
+                # A deleted post's text is gone for everyone, its author included (posts
+                # deleted before the groups app blanked them may still hold it).
+                "text": None if p.deleted_at else p.body,
                 "created_at": _when(p.created_at),
                 "edited_at": _when(p.edited_at),
                 "deleted_at": _when(p.deleted_at),
@@ -280,14 +283,24 @@ def groups_needing_new_owner(user: User) -> list[Group]:
     )
 
 
+def email_addresses_of(user: User) -> list[str]:
+    """Every address the person used: allauth's rows and the account's own field."""
+    addresses = set(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
+    if user.email:
+        addresses.add(user.email)
+    return sorted(addresses)
+
+
 def delete_account(*, user: User) -> None:
-    """Erase the person: account, email addresses, profile, consents, memberships and
-    sessions go; what they wrote stays, signed by a former member (every foreign key from
-    contributions to the user is SET_NULL)."""
+    """Erase the person: account, email addresses, profile, consents, memberships,
+    sessions and the group invitations still waiting for them go; what they wrote stays,
+    signed by a former member (every foreign key from contributions to the user is
+    SET_NULL)."""
     with transaction.atomic():
         blocking = groups_needing_new_owner(user)
         if blocking:
             raise LastOwnerError(blocking)
+        invitations_forgotten = forget_invitations_for(email_addresses_of(user))
         # Counts only: the audit log must not keep personal data of an erased person.
         log_action(
             None,
@@ -297,6 +310,7 @@ def delete_account(*, user: User) -> None:
                 "memberships": Membership.objects.filter(user=user).count(),
                 "group_memberships": GroupMembership.objects.filter(user=user).count(),
                 "posts_kept": Post.objects.filter(author=user).count(),
+                "invitations_forgotten": invitations_forgotten,
             },
         )
         for session in UserSession.objects.filter(user=user):

@@ -7,9 +7,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from colombe.accounts import services
-from colombe.accounts.forms import DeleteAccountForm, ProfileForm, deletion_word
+from colombe.accounts.forms import DeleteAccountForm, ProfileForm
 from colombe.accounts.models import User
-from colombe.core import policy
+from colombe.accounts.reauthentication import recent_authentication_required
+from colombe.core import policy, ratelimit
 from colombe.groups.models import GroupMembership
 from colombe.movement.models import Membership
 
@@ -78,13 +79,16 @@ def consents(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/consents.html", {"consents": user.consents.all()})
 
 
+# The export holds session IP addresses and more: a stolen session alone must not get it.
 @login_required
+@recent_authentication_required
 def my_data(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/my_data.html", {})
 
 
 @login_required
 @require_POST
+@recent_authentication_required
 def download_my_data(request: HttpRequest) -> HttpResponse:
     archive = services.export_personal_data(user=signed_in_user(request))
     response = HttpResponse(archive, content_type="application/zip")
@@ -92,16 +96,28 @@ def download_my_data(request: HttpRequest) -> HttpResponse:
     return response
 
 
+# Password attempts on the deletion form, per person: with a stolen session it must not
+# become a way to guess the password.
+DELETE_ATTEMPTS_LIMIT = 5
+DELETE_ATTEMPTS_PERIOD_SECONDS = 300
+
+
 @login_required
 def delete_account(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     blocking_groups = services.groups_needing_new_owner(user)
     form = DeleteAccountForm(user, data=request.POST if request.method == "POST" else None)
-    context = {"form": form, "blocking_groups": blocking_groups, "word": deletion_word()}
+    context = {"form": form, "blocking_groups": blocking_groups}
     if request.method != "POST":
         return render(request, "accounts/delete_account.html", context)
     if blocking_groups:
         return render(request, "accounts/delete_account.html", context, status=409)
+    if not ratelimit.hit_key(
+        f"accounts.delete_account:{user.pk}",
+        limit=DELETE_ATTEMPTS_LIMIT,
+        period_seconds=DELETE_ATTEMPTS_PERIOD_SECONDS,
+    ):
+        return render(request, "429.html", status=429)
     if not form.is_valid():
         return render(request, "accounts/delete_account.html", context, status=422)
     try:

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from colombe.accounts.models import Consent
+from colombe.accounts.models import Consent, User
 from colombe.core.audit import log_action
 from colombe.core.models import AuditEntry
 from colombe.groups.models import DocumentVersion, JoinRequest
@@ -18,6 +19,16 @@ from tests import factories
 from tests.personas import SECRET_GROUP_NAME, World
 
 pytestmark = pytest.mark.django_db
+
+PASSWORD = "demo-password-123"
+
+
+def sign_in(client: Client, user: User) -> None:
+    """Log in and confirm the password on allauth's page: the export asks for a recent
+    authentication, which ``force_login`` alone does not give."""
+    client.force_login(user)
+    response = client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    assert response.status_code == 302
 
 
 def download(client: Client) -> dict[str, Any]:
@@ -47,6 +58,12 @@ def charlie_world(world: World) -> World:
     factories.PostFactory.create(
         thread=thread, author=world.bob, body="Bob répond : message de Bob."
     )
+    factories.PostFactory.create(
+        thread=thread,
+        author=charlie,
+        body="Texte effacé par Charlie.",
+        deleted_at=timezone.now(),
+    )
     document = factories.DocumentFactory.create(
         group=world.public_group, title="Tract de Charlie", created_by=charlie
     )
@@ -68,7 +85,7 @@ def charlie_world(world: World) -> World:
 
 def test_export_contains_everything_about_me(client: Client, charlie_world: World) -> None:
     charlie = charlie_world.charlie
-    client.force_login(charlie)
+    sign_in(client, charlie)
     data = download(client)
 
     assert data["account"]["email"] == "charlie@example.org"
@@ -85,7 +102,10 @@ def test_export_contains_everything_about_me(client: Client, charlie_world: Worl
         SECRET_GROUP_NAME,  # Charlie is a member: it is her own data.
     }
     assert [t["title"] for t in data["threads_started"]] == ["Tractage samedi"]
-    assert [p["text"] for p in data["posts"]] == ["Charlie écrit : rendez-vous à 10 h."]
+    assert [p["text"] for p in data["posts"]] == [
+        "Charlie écrit : rendez-vous à 10 h.",
+        None,  # deleted: its text is gone
+    ]
     assert [d["title"] for d in data["documents_created"]] == ["Tract de Charlie"]
     assert data["files_uploaded"][0]["file_name"] == "tract.pdf"
     assert data["files_uploaded"][0]["size_bytes"] == 1234
@@ -97,7 +117,7 @@ def test_export_contains_everything_about_me(client: Client, charlie_world: Worl
 
 
 def test_export_contains_nothing_about_other_people(client: Client, charlie_world: World) -> None:
-    client.force_login(charlie_world.charlie)
+    sign_in(client, charlie_world.charlie)
     raw = json.dumps(download(client), ensure_ascii=False)
     for foreign in [
         "bob@example.org",
@@ -109,8 +129,16 @@ def test_export_contains_nothing_about_other_people(client: Client, charlie_worl
         assert foreign not in raw
 
 
+def test_export_keeps_no_text_of_a_deleted_post(client: Client, charlie_world: World) -> None:
+    sign_in(client, charlie_world.charlie)
+    data = download(client)
+    deleted = [p for p in data["posts"] if p["deleted_at"]]
+    assert [p["text"] for p in deleted] == [None]
+    assert "Texte effacé" not in json.dumps(data, ensure_ascii=False)
+
+
 def test_export_of_an_outsider_does_not_name_the_secret_group(client: Client, world: World) -> None:
-    client.force_login(world.eve)
+    sign_in(client, world.eve)
     raw = json.dumps(download(client), ensure_ascii=False)
     assert SECRET_GROUP_NAME not in raw
     assert "eve@example.org" in raw
@@ -119,7 +147,7 @@ def test_export_of_an_outsider_does_not_name_the_secret_group(client: Client, wo
 def test_export_never_contains_second_factor_secrets(client: Client, world: World) -> None:
     from allauth.mfa.models import Authenticator
 
-    client.force_login(world.alice)
+    sign_in(client, world.alice)
     data = download(client)
     assert [f["type"] for f in data["account"]["second_factors"]] == ["totp"]
     secret = Authenticator.objects.get(user=world.alice).data["secret"]
@@ -127,7 +155,7 @@ def test_export_never_contains_second_factor_secrets(client: Client, world: Worl
 
 
 def test_export_is_audited(client: Client, world: World) -> None:
-    client.force_login(world.charlie)
+    sign_in(client, world.charlie)
     download(client)
     entry = AuditEntry.objects.get(action="accounts.data.exported")
     assert entry.actor == world.charlie
@@ -135,7 +163,7 @@ def test_export_is_audited(client: Client, world: World) -> None:
 
 
 def test_export_page_explains_and_offers_a_button(client: Client, world: World) -> None:
-    client.force_login(world.charlie)
+    sign_in(client, world.charlie)
     response = client.get(reverse("accounts:my_data"))
     page = response.content.decode()
     assert response.status_code == 200
@@ -145,7 +173,7 @@ def test_export_page_explains_and_offers_a_button(client: Client, world: World) 
 
 def test_export_needs_login_and_a_post(client: Client, world: World) -> None:
     assert client.post(reverse("accounts:download_my_data")).status_code == 302
-    client.force_login(world.charlie)
+    sign_in(client, world.charlie)
     assert client.get(reverse("accounts:download_my_data")).status_code == 405
 
 
