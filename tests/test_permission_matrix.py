@@ -283,6 +283,9 @@ ROUTES: dict[str, Route] = {
     ),
     "groups:leave": Route(slug, in_group(members_only()), group_scoped=True),
     "groups:manage": Route(slug, in_group(moderators()), group_scoped=True),
+    "groups:revoke_invitation": Route(
+        lambda s: {"slug": s.group.slug, "pk": MISSING_PK}, in_group(post_only()), group_scoped=True
+    ),
     "groups:approve_request": Route(
         slug_and("join_request_pk"), in_group(post_only()), group_scoped=True
     ),

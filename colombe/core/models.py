@@ -18,6 +18,9 @@ class AuditEntry(models.Model):
     object_type = models.CharField(max_length=100, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # The object whose visibility governs who may read this entry, as "app.model:pk" —
+    # e.g. the secret group a thread belongs to. Empty: national administrators read it.
+    scope = models.CharField(max_length=64, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

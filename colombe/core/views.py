@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -6,10 +8,11 @@ from django.shortcuts import render
 
 from colombe.accounts.models import User
 from colombe.core import policy
+from colombe.core.audit import object_label
 from colombe.core.hashtags import normalise_hashtag
 from colombe.core.models import AuditEntry, Hashtag
 from colombe.core.search import search_everything
-from colombe.groups.models import Group
+from colombe.groups.models import Group, Visibility
 from colombe.movement.models import Structure
 
 TERMS_VERSION = "2026-11"
@@ -45,11 +48,22 @@ def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "core/privacy.html", {"terms_version": TERMS_VERSION})
 
 
+def hidden_group_scopes(user: Any) -> list[str]:
+    """Secret groups are known only to their members, administrators included: entries
+    about what happens inside them stay out of the log for everyone else."""
+    hidden = Group.objects.filter(visibility=Visibility.SECRET).exclude(
+        pk__in=Group.objects.visible_to(user).values("pk")
+    )
+    return [object_label(group) for group in hidden.only("pk")]
+
+
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     if not policy.is_national_admin(request.user):
         raise PermissionDenied
-    entries = AuditEntry.objects.select_related("actor")
+    entries = AuditEntry.objects.select_related("actor").exclude(
+        scope__in=hidden_group_scopes(request.user)
+    )
     action = request.GET.get("action", "").strip()
     if action:
         entries = entries.filter(action__startswith=action)

@@ -76,15 +76,36 @@ class GroupForm(forms.Form):
         ),
     )
 
-    @classmethod
-    def for_group(cls, group: Group, data: Any = None) -> "GroupForm":
+
+class EditGroupForm(GroupForm):
+    """The group's settings. Only owners change the visibility (the field is left out
+    for moderators), and revealing a secret group asks them to confirm."""
+
+    def __init__(self, data: Any = None, *, group: Group, may_change_visibility: bool) -> None:
         initial = {
             "name": group.name,
             "description": group.description,
             "visibility": group.visibility,
             "hashtags": " ".join(f"#{tag.name}" for tag in group.hashtags.all()),
         }
-        return cls(data, initial=initial)
+        super().__init__(data, initial=initial)
+        if not may_change_visibility:
+            del self.fields["visibility"]
+        elif group.visibility == Visibility.SECRET:
+            self.fields["confirm_reveal"] = forms.BooleanField(
+                label=_("I understand that people outside the group will learn it exists"),
+                required=False,
+                help_text=_("Needed only to make this secret group public or private."),
+            )
+            self.order_fields(["name", "description", "visibility", "confirm_reveal"])
+
+
+def visibility_summary(group: Group) -> dict[str, Any]:
+    """The group's visibility, for people who see it but may not change it."""
+    return {
+        "label": group.get_visibility_display(),
+        "explanation": VISIBILITY_EXPLANATIONS[group.visibility],
+    }
 
 
 class CreateGroupForm(GroupForm):

@@ -63,6 +63,12 @@ class Group(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("groups:detail", args=[self.slug])
 
+    @property
+    def audit_scope(self) -> "Group":
+        """The group an audit entry about this object belongs to: the audit log hides
+        entries of a secret group from people outside it (colombe.core.audit)."""
+        return self
+
 
 class GroupMembership(models.Model):
     class Role(models.TextChoices):
@@ -88,13 +94,18 @@ class GroupMembership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} in {self.group}"
 
+    @property
+    def audit_scope(self) -> Group:
+        return self.group
+
 
 class Invitation(models.Model):
     """An email invitation. Only a hash of the token is stored; the token is single-use
-    and expires."""
+    and expires. The address is kept only while the invitation is pending: it is blanked
+    once the invitation is accepted or revoked."""
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField(_("email address"))
+    email = models.EmailField(_("email address"), blank=True)
     token_hash = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -105,6 +116,9 @@ class Invitation(models.Model):
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Kept (rather than deleting the row) so that the link says "withdrawn" instead of
+    # "not valid", which would make the person think they copied it wrong.
+    revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -113,6 +127,10 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"invitation {self.pk}"
+
+    @property
+    def audit_scope(self) -> Group:
+        return self.group
 
 
 class JoinRequest(models.Model):
@@ -145,6 +163,10 @@ class JoinRequest(models.Model):
     def __str__(self) -> str:
         return f"join request {self.pk}"
 
+    @property
+    def audit_scope(self) -> Group:
+        return self.group
+
 
 class Thread(models.Model):
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="threads")
@@ -165,6 +187,10 @@ class Thread(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("groups:thread", args=[self.group.slug, self.pk])
+
+    @property
+    def audit_scope(self) -> Group:
+        return self.group
 
 
 class Post(models.Model):
@@ -194,6 +220,11 @@ class Post(models.Model):
     def __str__(self) -> str:
         return f"post {self.pk}"
 
+    @property
+    def audit_scope(self) -> Group:
+        # Reads the database unless the thread and its group are loaded (views load them).
+        return self.thread.group
+
 
 def document_upload_path(instance: "DocumentVersion", filename: str) -> str:
     # Random names: the original file name stays in the database, not on disk.
@@ -218,6 +249,10 @@ class Document(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def audit_scope(self) -> Group:
+        return self.group
+
 
 class DocumentVersion(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
@@ -241,3 +276,8 @@ class DocumentVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_name} v{self.number}"
+
+    @property
+    def audit_scope(self) -> Group:
+        # Reads the database unless the document and its group are loaded.
+        return self.document.group

@@ -118,6 +118,13 @@ def can_edit_group(user: Any, group: Group) -> bool:
     return is_moderator(user, group)
 
 
+@policy.register("groups.change_visibility")
+def can_change_visibility(user: Any, group: Group) -> bool:
+    """Owners only: a moderator must not be able to reveal a secret group (or hide a
+    public one from the people who follow it)."""
+    return is_owner(user, group)
+
+
 @policy.register("groups.view_members")
 def can_view_members(user: Any, group: Group) -> bool:
     """Belonging to a group can say something about a person's opinions (GDPR special

@@ -9,8 +9,11 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models.fields.files import FieldFile
+from django.db.models.functions import Lower
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -38,6 +41,9 @@ from colombe.groups.uploads import CheckedUpload
 from colombe.movement.models import Structure
 
 INVITATION_LIFETIME = timedelta(days=14)
+# Invitations one person may send per hour, across all groups: enough for a moderator
+# inviting a whole committee, too few to turn the invitation email into a spam cannon.
+INVITATIONS_PER_HOUR = 50
 # Words used by the app's own URLs (groupes/nouveau/, groupes/invitations/…).
 RESERVED_SLUGS = {"nouveau", "invitations"}
 Role = GroupMembership.Role
@@ -51,11 +57,20 @@ class GroupActionError(Exception):
         self.message = message
 
 
+class RevealNotConfirmed(GroupActionError):
+    """A secret group would become visible without its owner confirming it."""
+
+
+class InvitationLimitReached(GroupActionError):
+    """The person sent too many invitations in the last hour."""
+
+
 class InvitationUnusable(Exception):
-    """The token matches no invitation, or one that was used or has expired."""
+    """The token matches no invitation, or one that was used, revoked or has expired."""
 
     UNKNOWN = "unknown"
     USED = "used"
+    REVOKED = "revoked"
     EXPIRED = "expired"
 
     def __init__(self, reason: str) -> None:
@@ -106,15 +121,38 @@ def create_group(
 
 
 def update_group(
-    *, actor: Any, group: Group, name: str, description: str, visibility: str, hashtags: str
+    *,
+    actor: Any,
+    group: Group,
+    name: str,
+    description: str,
+    hashtags: str,
+    visibility: str | None = None,
+    confirm_reveal: bool = False,
 ) -> Group:
+    """Edit the group. ``visibility`` None keeps it; changing it is for owners, and
+    revealing a secret group needs ``confirm_reveal``."""
     policy.require(actor, "groups.edit", group)
+    previous_visibility = group.visibility
+    visibility = visibility or previous_visibility
+    if visibility != previous_visibility:
+        policy.require(actor, "groups.change_visibility", group)
+        if previous_visibility == Visibility.SECRET and not confirm_reveal:
+            raise RevealNotConfirmed(
+                _(
+                    "Tick the box to confirm that people outside the group will learn "
+                    "that it exists."
+                )
+            )
     with transaction.atomic():
-        previous_visibility = group.visibility
         group.name = name
         group.description = description
         group.visibility = visibility
-        group.save(update_fields=["name", "description", "visibility"])
+        if visibility == Visibility.SECRET and previous_visibility != Visibility.SECRET:
+            # The old address came from the name, and its holder made the next group of
+            # that name get "-2": both would tell outsiders that a hidden group exists.
+            group.slug = unique_slug(name, Visibility.SECRET)
+        group.save(update_fields=["name", "slug", "description", "visibility"])
         group.hashtags.set(get_or_create_hashtags(parse_hashtags(hashtags)))
         log_action(
             actor,
@@ -132,6 +170,22 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def count_invitation_sent(actor: Any) -> bool:
+    """Count one invitation sent by ``actor``; False once over the hourly limit.
+
+    colombe.core.ratelimit counts per IP address; invitations are counted per person,
+    who may change networks but not accounts (a fixed one-hour window in the cache)."""
+    key = f"ratelimit:groups.invite:user:{actor.pk}"
+    if cache.add(key, 1, timeout=3600):
+        return True
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the window ended between add() and incr()
+        cache.add(key, 1, timeout=3600)
+        return True
+    return count <= INVITATIONS_PER_HOUR
+
+
 def invite_member(*, actor: Any, group: Group, email: str) -> Invitation:
     """Invite ``email``; inviting the same address again renews the pending invitation
     (new token, new expiry) instead of piling up invitations."""
@@ -139,11 +193,20 @@ def invite_member(*, actor: Any, group: Group, email: str) -> Invitation:
     email = email.strip().lower()
     if group.memberships.filter(user__email__iexact=email).exists():
         raise GroupActionError(_("This person is already a member of the group."))
+    if not count_invitation_sent(actor):
+        raise InvitationLimitReached(
+            _(
+                "You have sent %(limit)s invitations in the last hour, the most allowed. "
+                "Please try again later."
+            )
+            % {"limit": INVITATIONS_PER_HOUR}
+        )
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         invitation = (
             Invitation.objects.select_for_update()
             .filter(group=group, email__iexact=email, accepted_at__isnull=True)
+            .filter(revoked_at__isnull=True)
             .first()
         )
         renewed = invitation is not None
@@ -183,6 +246,8 @@ def usable_invitation(token: str, *, lock: bool = False) -> Invitation:
         raise InvitationUnusable(InvitationUnusable.UNKNOWN)
     if invitation.accepted_at is not None:
         raise InvitationUnusable(InvitationUnusable.USED)
+    if invitation.revoked_at is not None:
+        raise InvitationUnusable(InvitationUnusable.REVOKED)
     if invitation.expires_at <= timezone.now():
         raise InvitationUnusable(InvitationUnusable.EXPIRED)
     return invitation
@@ -204,7 +269,8 @@ def accept_invitation(*, actor: Any, token: str) -> Group:
         )
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = actor
-        invitation.save(update_fields=["accepted_at", "accepted_by"])
+        invitation.email = ""  # the address was only needed to send the link
+        invitation.save(update_fields=["accepted_at", "accepted_by", "email"])
         log_action(
             actor,
             "groups.invitation.accepted",
@@ -213,6 +279,39 @@ def accept_invitation(*, actor: Any, token: str) -> Group:
         )
     forget_cached_roles(actor)
     return group
+
+
+def revoke_invitation(*, actor: Any, group: Group, invitation_id: int) -> Invitation:
+    """Withdraw a pending invitation: its link stops working and its address is
+    forgotten."""
+    policy.require(actor, "groups.invite", group)
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update().filter(group=group, pk=invitation_id).first()
+        )
+        if invitation is None:
+            raise Http404
+        if invitation.accepted_at is not None or invitation.revoked_at is not None:
+            raise GroupActionError(_("This invitation has already been accepted or withdrawn."))
+        invitation.revoked_at = timezone.now()
+        invitation.email = ""
+        invitation.save(update_fields=["revoked_at", "email"])
+        log_action(actor, "groups.invitation.revoked", group, {"invitation": invitation.pk})
+    return invitation
+
+
+def forget_invitations_for(emails: list[str]) -> int:
+    """Delete the pending invitations addressed to ``emails`` and return how many there
+    were. Called when an account is deleted, with all of its addresses: an invitation
+    nobody accepted is the only place the groups app keeps an address."""
+    addresses = {email.strip().lower() for email in emails if email.strip()}
+    if not addresses:
+        return 0
+    pending = Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+    deleted, _by_model = (
+        pending.alias(address=Lower("email")).filter(address__in=addresses).delete()
+    )
+    return deleted
 
 
 # Join requests -----------------------------------------------------------------------
@@ -415,7 +514,10 @@ def delete_post(*, actor: Any, post: Post) -> Post:
     policy.require(actor, "groups.delete_post", post)
     with transaction.atomic():
         post.deleted_at = timezone.now()
-        post.save(update_fields=["deleted_at"])
+        # What the author deleted must really be gone, not just hidden from the page.
+        post.body = ""
+        post.body_html = ""
+        post.save(update_fields=["deleted_at", "body", "body_html"])
         log_action(actor, "groups.post.deleted", post, {"thread": post.thread_id})
     return post
 

@@ -9,6 +9,7 @@ actions, and where they were taken must not leak with them.
 
 import io
 import os
+import warnings
 import zipfile
 from dataclasses import dataclass
 from typing import Any
@@ -45,6 +46,13 @@ ALLOWED_TYPES: dict[str, tuple[str, str]] = {
 # The format Pillow must find in the file for each image extension.
 IMAGE_FORMATS = {"png": "PNG", "jpg": "JPEG", "jpeg": "JPEG", "webp": "WEBP", "gif": "GIF"}
 SNIFF_BYTES = 8192
+# A few kilobytes of PNG can declare an image of billions of pixels, and decoding it takes
+# 4 bytes of memory per pixel. 40 million pixels (160 MB decoded) is above what phones
+# and cameras take by default (12 to 24 million), well below what would exhaust a worker.
+MAX_IMAGE_PIXELS = 40_000_000
+# Each frame of an animation is decoded and re-encoded: an animated image is a small
+# loop, not a film.
+MAX_IMAGE_FRAMES = 100
 
 
 @dataclass
@@ -127,13 +135,47 @@ def reencode_image(upload: UploadedFile, expected_format: str) -> bytes:
     )
     upload.seek(0)
     try:
-        with Image.open(upload) as image:
-            if image.format != expected_format:
-                raise bad_image
-            image.load()
-            return encode_without_metadata(image, expected_format)
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        # Pillow only warns about an image above its own pixel limit (and refuses one
+        # twice as large): both must refuse the upload. The warning filter is process-
+        # wide while this block runs; the check of the size below stands on its own.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                if image.format != expected_format:
+                    raise bad_image
+                check_image_size(image)
+                image.load()
+                return encode_without_metadata(image, expected_format)
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+        raise too_many_pixels() from exc
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise bad_image from exc
+
+
+def too_many_pixels() -> ValidationError:
+    return ValidationError(
+        _(
+            "This image is too large: it has more than %(limit)s million pixels. "
+            "Please reduce its dimensions and try again."
+        )
+        % {"limit": MAX_IMAGE_PIXELS // 1_000_000},
+        code="too_many_pixels",
+    )
+
+
+def check_image_size(image: Image.Image) -> None:
+    """Refuse, before decoding, an image whose header declares too many pixels or too
+    many frames. (The header is all Pillow has read at this point.)"""
+    width, height = image.size
+    if width * height > MAX_IMAGE_PIXELS:
+        raise too_many_pixels()
+    frames = getattr(image, "n_frames", 1)
+    if frames > MAX_IMAGE_FRAMES:
+        raise ValidationError(
+            _("This animated image has too many frames (%(frames)s). The limit is %(limit)s.")
+            % {"frames": frames, "limit": MAX_IMAGE_FRAMES},
+            code="too_many_frames",
+        )
 
 
 def encode_without_metadata(image: Image.Image, image_format: str) -> bytes:

@@ -15,6 +15,11 @@ urlpatterns = [
     path("<slug:slug>/rejoindre/", views.join, name="join"),
     path("<slug:slug>/quitter/", views.leave, name="leave"),
     path("<slug:slug>/gerer/", views.manage, name="manage"),
+    path(
+        "<slug:slug>/invitations/<int:pk>/retirer/",
+        views.revoke_invitation,
+        name="revoke_invitation",
+    ),
     path("<slug:slug>/demandes/<int:pk>/accepter/", views.approve_request, name="approve_request"),
     path("<slug:slug>/demandes/<int:pk>/refuser/", views.reject_request, name="reject_request"),
     path("<slug:slug>/membres/", views.members, name="members"),

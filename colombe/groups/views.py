@@ -205,13 +205,22 @@ def create(request: HttpRequest) -> HttpResponse:
 @group_view(login=True)
 def edit(request: HttpRequest, group: Group) -> HttpResponse:
     policy.require(request.user, "groups.edit", group)
-    form = forms.GroupForm.for_group(group, request.POST or None)
-    title, submit = _("Edit the group"), _("Save")
+    may_change_visibility = policy.has_perm(request.user, "groups.change_visibility", group)
+    form = forms.EditGroupForm(
+        request.POST or None, group=group, may_change_visibility=may_change_visibility
+    )
+    page: dict[str, Any] = {"title": _("Edit the group"), "submit": _("Save")}
+    if not may_change_visibility:
+        page["fixed_visibility"] = forms.visibility_summary(group)
     if request.method != "POST":
-        return form_page(request, group, form, title=title, submit=submit)
+        return form_page(request, group, form, **page)
     if not form.is_valid():
-        return form_page(request, group, form, title=title, submit=submit, status=422)
-    services.update_group(actor=request.user, group=group, **form.cleaned_data)
+        return form_page(request, group, form, status=422, **page)
+    try:
+        services.update_group(actor=request.user, group=group, **form.cleaned_data)
+    except services.RevealNotConfirmed as error:
+        form.add_error("confirm_reveal", error.message)
+        return form_page(request, group, form, status=422, **page)
     messages.success(request, _("The group has been updated."))
     return redirect(group)
 
@@ -232,7 +241,8 @@ def invite(request: HttpRequest, group: Group) -> HttpResponse:
         services.invite_member(actor=request.user, group=group, email=form.cleaned_data["email"])
     except services.GroupActionError as error:
         form.add_error("email", error.message)
-        return form_page(request, group, form, title=title, submit=submit, status=422)
+        status = 429 if isinstance(error, services.InvitationLimitReached) else 422
+        return form_page(request, group, form, title=title, submit=submit, status=status)
     messages.success(request, _("The invitation has been sent."))
     return redirect("groups:manage", slug=group.slug)
 
@@ -267,6 +277,18 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "groups/invitation_accept.html", context)
 
 
+@group_view(login=True)
+@require_POST
+def revoke_invitation(request: HttpRequest, group: Group, pk: int) -> HttpResponse:
+    try:
+        services.revoke_invitation(actor=request.user, group=group, invitation_id=pk)
+    except services.GroupActionError as error:
+        messages.warning(request, error.message)
+    else:
+        messages.success(request, _("The invitation has been withdrawn. Its link no longer works."))
+    return redirect("groups:manage", slug=group.slug)
+
+
 # Join requests -----------------------------------------------------------------------
 
 
@@ -293,7 +315,9 @@ def join(request: HttpRequest, group: Group) -> HttpResponse:
 def manage(request: HttpRequest, group: Group) -> HttpResponse:
     policy.require(request.user, "groups.manage_members", group)
     requests = group.join_requests.filter(status=JoinRequest.Status.PENDING).select_related("user")
-    invitations = group.invitations.filter(accepted_at__isnull=True).order_by("-created_at")
+    invitations = group.invitations.filter(
+        accepted_at__isnull=True, revoked_at__isnull=True
+    ).order_by("-created_at")
     context = group_context(
         request,
         group,

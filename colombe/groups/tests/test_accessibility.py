@@ -1,6 +1,7 @@
 """Every page of a private group, in a real browser, in French, on a phone and on a
 desktop screen: axe-core must find no violation."""
 
+import hashlib
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from playwright.sync_api import Page, ViewportSize
 from pytest_django.live_server_helper import LiveServer
 
 from colombe.groups import services
-from colombe.groups.models import Group, Post
+from colombe.groups.models import Group, GroupMembership, Post
 from colombe.groups.uploads import check_upload
 from tests import factories
 from tests.browser import OpenContext, assert_accessible, log_in_with_form
@@ -100,3 +101,36 @@ def test_private_group_pages_are_accessible(
     assert_page_accessible(eve, live_server.url + reverse("groups:threads", args=[slug]), 403)
     assert eve.get_by_role("heading", name="Réservé aux membres").count() == 1
     assert_page_accessible(eve, live_server.url + reverse("groups:join", args=[slug]))
+
+
+def test_visibility_and_withdrawn_invitation_pages_are_accessible(
+    live_server: LiveServer, new_context: OpenContext, world: World
+) -> None:
+    """A moderator's edit page (visibility as text), an owner's edit page of a secret
+    group (confirmation box, then its error) and a withdrawn invitation's link."""
+    GroupMembership.objects.filter(group=world.private_group, user=world.charlie).update(
+        role=GroupMembership.Role.MODERATOR
+    )
+    charlie = log_in_with_form(new_context(), live_server.url, world.charlie)
+    charlie.set_viewport_size(PHONE)
+    assert_page_accessible(charlie, live_server.url + reverse("groups:edit", args=["lyon-prive"]))
+    assert charlie.get_by_text("Qui peut voir le groupe : Privé").count() == 1
+
+    bob = log_in_with_form(new_context(), live_server.url, world.bob)
+    bob.set_viewport_size(PHONE)
+    edit_secret = live_server.url + reverse("groups:edit", args=[world.secret_group.slug])
+    assert_page_accessible(bob, edit_secret)
+    bob.get_by_role("radio", name="Public").check()
+    with bob.expect_response(edit_secret) as answer:
+        bob.get_by_role("button", name="Enregistrer").click()
+    assert answer.value.status == 422
+    assert bob.get_by_text("Cochez la case pour confirmer").count() >= 1
+    assert_accessible(bob)
+
+    factories.InvitationFactory(
+        group=world.secret_group,
+        token_hash=hashlib.sha256(b"withdrawn").hexdigest(),
+        revoked_at=timezone.now(),
+    )
+    url = live_server.url + reverse("groups:accept_invitation", args=["withdrawn"])
+    assert_page_accessible(bob, url, 410)

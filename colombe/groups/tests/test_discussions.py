@@ -149,6 +149,22 @@ def test_author_deletes_own_post_softly(client: Client, world: World) -> None:
     assert AuditEntry.objects.filter(action="groups.post.deleted").count() == 1
 
 
+def test_deleted_post_text_is_gone_from_the_database(client: Client, world: World) -> None:
+    post = make_post(
+        thread=first_thread(world),
+        author=world.charlie,
+        body="Plan **secret**",
+        body_html="<p>Plan <strong>secret</strong></p>",
+    )
+    client.force_login(world.charlie)
+    client.post(reverse("groups:delete_post", args=[world.private_group.slug, post.pk]))
+    assert Post.objects.filter(pk=post.pk).values_list("body", "body_html").get() == ("", "")
+    assert not Post.objects.filter(body__contains="secret").exists()
+    assert not Post.objects.filter(body_html__contains="secret").exists()
+    client.force_login(world.bob)
+    assert "Message deleted." in client.get(post.thread.get_absolute_url()).content.decode()
+
+
 def test_moderator_hides_a_post(client: Client, world: World) -> None:
     post = make_post(thread=first_thread(world), author=world.charlie, body_html="<p>Insulte</p>")
     client.force_login(world.bob)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from colombe.core.models import AuditEntry
+from colombe.groups import services
 from colombe.groups.models import GroupMembership, Invitation
 from colombe.groups.tests.conftest import assert_hides_secret
 from tests import factories
@@ -192,3 +193,137 @@ def test_member_following_an_invitation_link_is_told(client: Client, world: Worl
     assert "already a member" in body
     invitation.refresh_from_db()
     assert invitation.accepted_at is None
+
+
+# Withdrawing an invitation -------------------------------------------------------------
+
+
+def revoke_url(invitation: Invitation) -> str:
+    return reverse("groups:revoke_invitation", args=[invitation.group.slug, invitation.pk])
+
+
+def test_moderator_withdraws_a_pending_invitation(client: Client, world: World) -> None:
+    token = invite(client, world)
+    invitation = Invitation.objects.get()
+    client.force_login(world.bob)
+    manage = reverse("groups:manage", args=[world.secret_group.slug])
+    assert f'action="{revoke_url(invitation)}"' in client.get(manage).content.decode()
+    response = client.post(revoke_url(invitation), follow=True)
+    body = response.content.decode()
+    assert response.redirect_chain == [(manage, 302)]
+    assert "The invitation has been withdrawn." in body
+    assert "newcomer@example.org" not in body
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None
+    assert invitation.email == ""
+    entry = AuditEntry.objects.get(action="groups.invitation.revoked")
+    assert entry.data == {"invitation": invitation.pk}
+    client.force_login(world.eve)
+    for response in (client.get(accept_url(token)), client.post(accept_url(token))):
+        body = response.content.decode()
+        assert response.status_code == 410
+        assert "no longer valid" in body
+        assert SECRET_GROUP_NAME not in body
+    assert not GroupMembership.objects.filter(group=world.secret_group, user=world.eve).exists()
+
+
+def test_withdrawing_is_post_only(client: Client, world: World) -> None:
+    invite(client, world)
+    client.force_login(world.bob)
+    assert client.get(revoke_url(Invitation.objects.get())).status_code == 405
+    assert Invitation.objects.get().revoked_at is None
+
+
+def test_accepted_invitation_cannot_be_withdrawn(client: Client, world: World) -> None:
+    token = invite(client, world)
+    client.force_login(world.eve)
+    client.post(accept_url(token))
+    client.force_login(world.bob)
+    response = client.post(revoke_url(Invitation.objects.get()), follow=True)
+    assert "already been accepted or withdrawn" in response.content.decode()
+    assert Invitation.objects.get().revoked_at is None
+    assert not AuditEntry.objects.filter(action="groups.invitation.revoked").exists()
+
+
+def test_invitation_of_another_group_is_404(client: Client, world: World) -> None:
+    invite(client, world)
+    invitation = Invitation.objects.get()
+    client.force_login(world.bob)
+    url = reverse("groups:revoke_invitation", args=[world.public_group.slug, invitation.pk])
+    assert client.post(url).status_code == 404
+    assert Invitation.objects.get().revoked_at is None
+
+
+def test_plain_member_cannot_withdraw(client: Client, world: World) -> None:
+    invite(client, world)
+    client.force_login(world.charlie)
+    assert client.post(revoke_url(Invitation.objects.get())).status_code == 403
+    assert Invitation.objects.get().revoked_at is None
+
+
+def test_withdraw_in_a_secret_group_is_404_for_outsiders(client: Client, world: World) -> None:
+    invite(client, world)
+    url = revoke_url(Invitation.objects.get())
+    assert_hides_secret(client.post(url))
+    client.force_login(world.eve)
+    assert_hides_secret(client.post(url))
+    assert_hides_secret(client.get(url))
+    assert Invitation.objects.get().revoked_at is None
+
+
+def test_inviting_again_after_withdrawing_sends_a_working_link(
+    client: Client, world: World
+) -> None:
+    invite(client, world)
+    client.force_login(world.bob)
+    client.post(revoke_url(Invitation.objects.get()))
+    token = invite(client, world)
+    assert Invitation.objects.count() == 2
+    client.force_login(world.eve)
+    assert client.get(accept_url(token)).status_code == 200
+
+
+# Rate limit, forgetting addresses ------------------------------------------------------
+
+
+def test_inviting_is_limited_to_50_an_hour_per_person(client: Client, world: World) -> None:
+    assert services.INVITATIONS_PER_HOUR == 50
+    for number in range(50):
+        services.invite_member(
+            actor=world.bob, group=world.public_group, email=f"person{number}@example.org"
+        )
+    client.force_login(world.bob)
+    url = reverse("groups:invite", args=[world.private_group.slug])
+    response = client.post(url, {"email": "one-too-many@example.org"})
+    body = response.content.decode()
+    assert response.status_code == 429
+    assert "You have sent 50 invitations in the last hour" in body
+    assert 'value="one-too-many@example.org"' in body
+    assert not Invitation.objects.filter(email="one-too-many@example.org").exists()
+    assert len(mail.outbox) == 50
+    # The limit is the person's, not the group's.
+    GroupMembership.objects.filter(group=world.private_group, user=world.charlie).update(
+        role=GroupMembership.Role.MODERATOR
+    )
+    client.force_login(world.charlie)
+    assert client.post(url, {"email": "one-too-many@example.org"}).status_code == 302
+
+
+def test_accepted_invitation_forgets_the_address(client: Client, world: World) -> None:
+    token = invite(client, world)
+    client.force_login(world.eve)
+    client.post(accept_url(token))
+    invitation = Invitation.objects.get()
+    assert invitation.accepted_at is not None
+    assert invitation.email == ""
+
+
+def test_forget_invitations_for_deletes_pending_invitations(world: World) -> None:
+    for email in ("gone@example.org", "Gone@Example.org", "other-gone@example.org"):
+        factories.InvitationFactory.create(group=world.public_group, email=email)
+    factories.InvitationFactory.create(group=world.secret_group, email="gone@example.org")
+    kept = factories.InvitationFactory.create(group=world.public_group, email="stay@example.org")
+    deleted = services.forget_invitations_for(["GONE@example.org ", "other-gone@example.org"])
+    assert deleted == 4
+    assert list(Invitation.objects.all()) == [kept]
+    assert services.forget_invitations_for([]) == 0
