@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test test-fast lint typecheck check-deploy messages bench install clean-var
+.PHONY: run test test-fast lint typecheck check-deploy messages bench bench-petitions install clean-var
 
 ## run: install what is missing, migrate, load the demo and start web + worker
 run: install
@@ -27,19 +27,24 @@ lint: install
 	$(BIN)/ruff format --check .
 
 typecheck: install
-	$(BIN)/mypy colombe tests e2e
+	$(BIN)/mypy colombe tests e2e bench
 
 check-deploy: install
 	COLOMBE_ENV=production SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(60))') \
 	  ALLOWED_HOSTS=colombe.example.org REDIS_URL=redis://127.0.0.1:6379/0 \
+	  COLOMBE_SIGNATURE_KEYS=$$($(BIN)/python -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())') \
+	  COLOMBE_EMAIL_HASH_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(40))') \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 ## messages: extract translatable strings into the French catalogues
 messages: install
 	cd colombe && ../$(BIN)/django-admin makemessages -l fr --no-obsolete -i "*/tests/*"
 
-bench: install
-	@echo "No benchmark yet: the foundation has none; later issues add bench/ scripts."
+## bench: production-like server (gunicorn, PostgreSQL, Redis) loaded by wrk; writes bench/results/
+bench: bench-petitions
+
+bench-petitions: install
+	$(BIN)/python -m bench.petitions
 
 install: $(VENV)/.installed node_modules/.installed var/.messages
 

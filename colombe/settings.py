@@ -5,8 +5,10 @@ every protection that ``manage.py check --deploy`` asks for and refuses to start
 a real secret key.
 """
 
+import base64
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 import dj_database_url
@@ -40,14 +42,25 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def development_secret_key() -> str:
-    """A key generated once per checkout and kept out of the repository."""
-    key_file = VAR_DIR / "secret_key"
+def development_secret(name: str, generate: Callable[[], str]) -> str:
+    """A secret generated once per checkout, kept in var/ and out of the repository."""
+    key_file = VAR_DIR / name
     if not key_file.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.write_text(generate())
         key_file.chmod(0o600)
     return key_file.read_text().strip()
+
+
+def fernet_key() -> str:
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+def production_secret(name: str) -> str:
+    value = env_str(name)
+    if len(value) < 32:
+        raise ImproperlyConfigured(f"{name} must be set (32+ characters) in production.")
+    return value
 
 
 COLOMBE_ENV = env_str("COLOMBE_ENV", "development")
@@ -62,7 +75,24 @@ if PRODUCTION:
     if len(SECRET_KEY) < 50:
         raise ImproperlyConfigured("SECRET_KEY must be set (50+ characters) in production.")
 else:
-    SECRET_KEY = env_str("SECRET_KEY") or development_secret_key()
+    SECRET_KEY = env_str("SECRET_KEY") or development_secret(
+        "secret_key", lambda: secrets.token_urlsafe(50)
+    )
+
+# Petition signers' email addresses are encrypted at rest (Fernet keys, newest first, so
+# keys can be rotated) and deduplicated on a keyed hash of their canonical form.
+if PRODUCTION:
+    COLOMBE_SIGNATURE_KEYS = env_list("COLOMBE_SIGNATURE_KEYS", [])
+    if not COLOMBE_SIGNATURE_KEYS:
+        raise ImproperlyConfigured("COLOMBE_SIGNATURE_KEYS must be set in production.")
+    COLOMBE_EMAIL_HASH_KEY = production_secret("COLOMBE_EMAIL_HASH_KEY")
+else:
+    COLOMBE_SIGNATURE_KEYS = env_list(
+        "COLOMBE_SIGNATURE_KEYS", [development_secret("signature_key", fernet_key)]
+    )
+    COLOMBE_EMAIL_HASH_KEY = env_str("COLOMBE_EMAIL_HASH_KEY") or development_secret(
+        "email_hash_key", lambda: secrets.token_urlsafe(32)
+    )
 
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
@@ -75,6 +105,7 @@ INSTALLED_APPS = [
     "colombe.accounts",
     "colombe.movement",
     "colombe.groups",
+    "colombe.petitions",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -159,6 +190,8 @@ CACHES = {
 # N-th address from the right of X-Forwarded-For, N being the number of trusted proxies.
 COLOMBE_TRUSTED_PROXY_COUNT = env_int("COLOMBE_TRUSTED_PROXY_COUNT", 0)
 ALLAUTH_TRUSTED_PROXY_COUNT = COLOMBE_TRUSTED_PROXY_COUNT
+# Addresses that skip the signing rate limits: only the benchmark sets it (to 127.0.0.1).
+PETITION_RATE_LIMIT_EXEMPT_IPS = env_list("PETITION_RATE_LIMIT_EXEMPT_IPS", [])
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -238,6 +271,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/altcha", BASE_DIR / "node_modules" / "altcha" / "dist"),
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

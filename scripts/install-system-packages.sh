@@ -3,7 +3,9 @@
 # prints the exact apt-get line and carries on with what already works.
 set -euo pipefail
 
-PACKAGES=(gettext chromium fonts-dejavu-core)
+# gettext: translations; chromium: browser tests; pango, harfbuzz and fonts: WeasyPrint PDFs;
+# wrk: the load generator of the benchmarks.
+PACKAGES=(gettext chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 wrk)
 
 missing=()
 for package in "${PACKAGES[@]}"; do

@@ -10,7 +10,7 @@ for GET and for POST, and their POSTs must change nothing.
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
@@ -32,6 +32,8 @@ from colombe.groups.models import (
     Visibility,
 )
 from colombe.movement.models import Membership, Territory
+from colombe.petitions import services
+from colombe.petitions.models import Petition
 from tests import factories
 from tests.personas import SECRET_GROUP_NAME, SECRET_GROUP_SLUG, World
 from tests.reports import report
@@ -39,6 +41,12 @@ from tests.reports import report
 PERSONAS = ("anonymous", "eve", "charlie", "bob", "alice")
 GROUP_MEMBERS = {"charlie", "bob"}  # charlie is a member of every group, bob their owner
 VISIBILITIES = (Visibility.PUBLIC, Visibility.PRIVATE, Visibility.SECRET)
+PUBLISHED, DRAFT = "published", "draft"
+PETITION_STATES = (PUBLISHED, DRAFT)
+# The draft petition is Lyon's (Bob leads Lyon) and organised with the secret group, which
+# Charlie is only a member of: drafts are for organisers.
+PETITION_ORGANISERS = {"bob", "alice"}
+DRAFT_TITLE = "Brouillon Pétrel-Confidentiel"
 MISSING = "groupe-qui-n-existe-pas"
 # No other group or structure of the world has this many members, so the number in a page
 # can only come from the secret group.
@@ -61,6 +69,7 @@ class Scene:
     join_request_pk: int
     charlie_membership_pk: int
     tag: str
+    petition: Petition | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,17 @@ class Route:
     # Routes whose URL names one group: checked for each visibility, and compared with a
     # group that does not exist.
     group_scoped: bool = False
+    # Routes whose URL names one petition: checked published and as a draft, and the draft
+    # compared with a petition that does not exist.
+    petition_scoped: bool = False
+
+    @property
+    def variants(self) -> tuple[str, ...]:
+        if self.group_scoped:
+            return VISIBILITIES
+        if self.petition_scoped:
+            return PETITION_STATES
+        return (Visibility.PUBLIC,)
 
 
 def no_kwargs(scene: Scene) -> dict[str, Any]:
@@ -86,6 +106,11 @@ def slug_and(field: str) -> Callable[[Scene], dict[str, Any]]:
 
 def lyon(scene: Scene) -> dict[str, Any]:
     return {"slug": scene.world.lyon.slug}
+
+
+def petition(scene: Scene) -> dict[str, Any]:
+    assert scene.petition is not None
+    return {"slug": scene.petition.slug}
 
 
 def rhone(scene: Scene) -> dict[str, Any]:
@@ -159,6 +184,21 @@ admins_only = by_persona(anonymous=302, eve=403, charlie=403, bob=403, alice=200
 
 def leaders_of_lyon(persona: str, visibility: str) -> int:
     return {"anonymous": 302, "bob": 200, "alice": 200}.get(persona, 403)
+
+
+def knows_petition(persona: str, state: str) -> bool:
+    return state == PUBLISHED or persona in PETITION_ORGANISERS
+
+
+def in_petition(then: Expect) -> Expect:
+    """404 for anyone who may not know the petition exists, ``then`` for the others."""
+    return lambda persona, state: then(persona, state) if knows_petition(persona, state) else 404
+
+
+def organisers(status: int = 200) -> Expect:
+    return lambda persona, state: {"anonymous": 302, "bob": status, "alice": status}.get(
+        persona, 403
+    )
 
 
 def only_alice(status: int, others: int) -> Expect:
@@ -267,6 +307,37 @@ ROUTES: dict[str, Route] = {
         lambda s: {"slug": "rhone"},
         admins_only,
     ),
+    # petitions: published ones are public; drafts are for their organisers.
+    "petitions:list": Route(no_kwargs, everyone()),
+    "petitions:altcha_challenge": Route(no_kwargs, everyone()),
+    "petitions:confirm": Route(lambda s: {"token": "not-a-valid-token"}, everyone(404)),
+    "petitions:withdraw": Route(lambda s: {"token": "not-a-valid-token"}, everyone(404)),
+    "petitions:mine": Route(no_kwargs, logged_in()),
+    "petitions:create": Route(no_kwargs, leaders_of_lyon),
+    "petitions:detail": Route(petition, in_petition(everyone()), petition_scoped=True),
+    # POST only: the method is checked before the petition is looked up, for everyone.
+    "petitions:sign": Route(petition, everyone(405), petition_scoped=True),
+    "petitions:counter": Route(petition, in_petition(everyone()), petition_scoped=True),
+    "petitions:og_image": Route(petition, in_petition(everyone()), petition_scoped=True),
+    "petitions:widget": Route(petition, in_petition(everyone()), petition_scoped=True),
+    "petitions:share_mastodon": Route(petition, in_petition(everyone()), petition_scoped=True),
+    **{
+        f"petitions:{name}": Route(petition, in_petition(organisers()), petition_scoped=True)
+        for name in [
+            "manage",
+            "edit",
+            "history",
+            "stats",
+            "export_csv",
+            "delivery_csv",
+            "paper_sheet",
+            "paper_import",
+            "paper_entry",
+        ]
+    },
+    "petitions:paper_report": Route(petition, in_petition(organisers(302)), petition_scoped=True),
+    "petitions:publish": Route(petition, in_petition(organisers()), petition_scoped=True),
+    "petitions:close": Route(petition, in_petition(organisers()), petition_scoped=True),
     # groups
     "groups:list": Route(no_kwargs, everyone()),
     "groups:create": Route(
@@ -392,6 +463,29 @@ def build_scene(world: World, group: Group) -> Scene:
     )
 
 
+def build_scenes(world: World) -> dict[str, Scene]:
+    scenes: dict[str, Scene] = {v: build_scene(world, world.group(v)) for v in VISIBILITIES}
+    published = services.create_petition(
+        actor=world.bob,
+        owner=world.lyon,
+        title="Pétition publique de Lyon",
+        body="Pour la paix.",
+        addressee="La mairie",
+    )
+    services.publish(actor=world.bob, petition=published)
+    draft = services.create_petition(
+        actor=world.bob,
+        owner=world.lyon,
+        group=world.secret_group,
+        title=DRAFT_TITLE,
+        body="Pas encore publiée.",
+        addressee="La préfecture",
+    )
+    scenes[PUBLISHED] = replace(scenes[Visibility.PUBLIC], petition=published)
+    scenes[DRAFT] = replace(scenes[Visibility.SECRET], petition=draft)
+    return scenes
+
+
 def client_for(world: World, persona: str) -> Client:
     client = Client()
     if persona != "anonymous":
@@ -419,14 +513,19 @@ def give_secret_group_a_distinctive_size(world: World) -> None:
         factories.GroupMembershipFactory.create(group=world.secret_group)
 
 
-def leaks_secret(body: str, world: World, requested_url: str = "") -> list[str]:
-    """What of the secret group a response body gives away: name, slug, hashtag, size.
-    Echoing the URL that was requested (the language switch does) tells nothing new."""
+def leaks(body: str, persona: str, requested_url: str = "") -> list[str]:
+    """What a response body gives away that ``persona`` may not know: the secret group's
+    name, slug, hashtag or size; the draft petition's title. Echoing the URL that was
+    requested (the language switch does) tells nothing new."""
     if requested_url:
         body = body.replace(requested_url, "").replace(escape(requested_url), "")
-    clues = [SECRET_GROUP_NAME, SECRET_GROUP_SLUG, "tag-secret"]
+    clues = []
+    if persona not in GROUP_MEMBERS:
+        clues += [SECRET_GROUP_NAME, SECRET_GROUP_SLUG, "tag-secret"]
+    if persona not in PETITION_ORGANISERS:
+        clues.append(DRAFT_TITLE)
     found = [clue for clue in clues if clue in body]
-    if SECRET_GROUP_SIZE_RE.search(body):
+    if persona not in GROUP_MEMBERS and SECRET_GROUP_SIZE_RE.search(body):
         found.append(f"{SECRET_GROUP_SIZE} members")
     return found
 
@@ -446,27 +545,23 @@ def test_every_url_has_an_entry() -> None:
 def test_permission_matrix(world: World, settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path
     give_secret_group_a_distinctive_size(world)
-    scenes = {v: build_scene(world, world.group(v)) for v in VISIBILITIES}
+    scenes = build_scenes(world)
     clients = {persona: client_for(world, persona) for persona in PERSONAS}
     failures: list[str] = []
     checked = 0
     for name, route in ROUTES.items():
-        visibilities = VISIBILITIES if route.group_scoped else (Visibility.PUBLIC,)
-        for visibility in visibilities:
-            kwargs = route.kwargs(scenes[visibility])
-            url = reverse(name, kwargs=kwargs)
+        for variant in route.variants:
+            url = reverse(name, kwargs=route.kwargs(scenes[variant]))
             for persona in PERSONAS:
                 checked += 1
                 response = clients[persona].get(url)
-                expected = route.expect(persona, visibility)
-                label = f"{name} [{visibility}] as {persona} ({url})"
+                expected = route.expect(persona, variant)
+                label = f"{name} [{variant}] as {persona} ({url})"
                 if response.status_code != expected:
                     failures.append(f"{label}: {response.status_code}, expected {expected}")
-                if persona not in GROUP_MEMBERS:
-                    body = body_of(response)
-                    location = response.get("Location", "")
-                    if leaked := leaks_secret(body + location, world, url):
-                        failures.append(f"{label}: reveals {leaked}")
+                location = response.get("Location", "")
+                if leaked := leaks(body_of(response) + location, persona, url):
+                    failures.append(f"{label}: reveals {leaked}")
     report(f"permission matrix: {checked} URL x persona x visibility cases checked")
     assert not failures, "\n".join(failures)
 
@@ -475,22 +570,24 @@ def test_permission_matrix(world: World, settings: Any, tmp_path: Any) -> None:
 def test_outsiders_cannot_tell_a_secret_group_from_a_missing_one(
     world: World, settings: Any, tmp_path: Any
 ) -> None:
-    """GET and POST as anonymous, eve and alice: same status as for a group that does not
-    exist, nothing of the group in the answer, and nothing written."""
+    """GET and POST as everyone outside the secret group (or the draft petition's
+    organisers): same status as for a group or petition that does not exist, nothing of it
+    in the answer, and nothing written."""
     settings.MEDIA_ROOT = tmp_path
     give_secret_group_a_distinctive_size(world)
-    scene = build_scene(world, world.secret_group)
+    scenes = build_scenes(world)
     audit_entries = AuditEntry.objects.count()
     failures: list[str] = []
     checked = 0
     for name, route in ROUTES.items():
-        if not route.group_scoped:
+        if not (route.group_scoped or route.petition_scoped):
             continue
-        kwargs = route.kwargs(scene)
+        insiders = GROUP_MEMBERS if route.group_scoped else PETITION_ORGANISERS
+        kwargs = route.kwargs(scenes[Visibility.SECRET if route.group_scoped else DRAFT])
         secret_url = reverse(name, kwargs=kwargs)
         missing_url = reverse(name, kwargs=missing_kwargs(kwargs))
         for persona in PERSONAS:
-            if persona in GROUP_MEMBERS:
+            if persona in insiders:
                 continue
             client = client_for(world, persona)
             for method in ("get", "post"):
@@ -498,12 +595,16 @@ def test_outsiders_cannot_tell_a_secret_group_from_a_missing_one(
                 secret = getattr(client, method)(secret_url)
                 missing = getattr(client, method)(missing_url)
                 label = f"{method.upper()} {name} as {persona}"
-                if secret.status_code != missing.status_code or secret.status_code != 404:
+                # 405 comes from the method check, before anything is looked up.
+                if secret.status_code != missing.status_code or secret.status_code not in {
+                    404,
+                    405,
+                }:
                     failures.append(
-                        f"{label}: {secret.status_code} for the secret group, "
+                        f"{label}: {secret.status_code} for the hidden one, "
                         f"{missing.status_code} for a missing one"
                     )
-                if leaked := leaks_secret(body_of(secret), world, secret_url):
+                if leaked := leaks(body_of(secret), persona, secret_url):
                     failures.append(f"{label}: reveals {leaked}")
     report(f"secret group vs missing group: {checked} outsider requests compared")
     assert AuditEntry.objects.count() == audit_entries, "an outsider's request changed something"

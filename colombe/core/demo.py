@@ -1,4 +1,5 @@
-"""Demo data: the movement of DESIGN.md with its personas, and an optional large data set.
+"""Demo data: the movement of DESIGN.md with its personas and petitions, and an optional
+large data set.
 
 Everything is looked up by a natural key (slug, email, title) before it is created, so
 seeding twice creates nothing new and changes nothing. Every demo account shares one
@@ -35,6 +36,8 @@ from colombe.groups.models import (
     Visibility,
 )
 from colombe.movement.models import Membership, PartnerOrganisation, Structure, Territory
+from colombe.petitions.demo import seed_petitions
+from colombe.petitions.models import Petition, Signature
 
 DEMO_EMAIL_DOMAIN = "colombe.example"
 LARGE_COMMITTEE_SLUG_PREFIX = "comite-demo-"
@@ -853,6 +856,19 @@ def seed_movement(password_hash: str, report: SeedReport) -> None:
     structures = seed_structures(territories, report)
     cast = seed_people(structures, PeopleSeeder(password_hash, report))
     seed_groups(structures, cast, report)
+    seed_demo_petitions(structures, cast, report)
+
+
+def seed_demo_petitions(structures: dict[str, Structure], cast: Cast, report: SeedReport) -> None:
+    """A live national petition with a few thousand signatures, and a Lyon draft."""
+    created = seed_petitions(
+        national=structures["secretariat-national"],
+        lyon=structures["comite-lyon"],
+        alice=cast.alice,
+        bob=cast.bob,
+    )
+    report.add(Petition, created.petitions)
+    report.add(Signature, created.signatures)
 
 
 # --- Large data set ----------------------------------------------------------------------

@@ -28,7 +28,7 @@ def test_entrance_pages_with_and_without_errors(
     assert page.locator(".error-summary").count() == 1
     assert_accessible(page)
     visit(page, live_server.url + reverse("account_login"))
-    page.get_by_label("Courriel").fill("charlie@example.org")
+    page.locator("input[name=login]").fill("charlie@example.org")
     page.get_by_label("Mot de passe").fill("wrong")
     page.get_by_role("button", name="Connexion").click()
     assert page.locator(".error-summary").count() == 1
@@ -39,7 +39,7 @@ def test_account_pages(live_server: LiveServer, page: Page, world: World) -> Non
     charlie = world.charlie
     EmailAddress.objects.create(user=charlie, email=charlie.email, verified=True, primary=True)
     page.goto(live_server.url + reverse("account_login"))
-    page.get_by_label("Courriel").fill(charlie.email)
+    page.locator("input[name=login]").fill(charlie.email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Connexion").click()
     page.wait_for_url(live_server.url + "/")
@@ -76,7 +76,7 @@ def test_last_owner_refusal_page(live_server: LiveServer, page: Page, world: Wor
     bob = world.bob
     EmailAddress.objects.create(user=bob, email=bob.email, verified=True, primary=True)
     page.goto(live_server.url + reverse("account_login"))
-    page.get_by_label("Courriel").fill(bob.email)
+    page.locator("input[name=login]").fill(bob.email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Connexion").click()
     page.wait_for_url(live_server.url + "/")

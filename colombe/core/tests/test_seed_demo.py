@@ -1,6 +1,7 @@
 """``manage.py seed_demo`` and ``manage.py demo_logins``."""
 
 import stat
+from collections import Counter
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from django.core.management.base import CommandError
 from django.db import models
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from colombe.accounts.models import ProfileVisibility, User
 from colombe.core.models import Hashtag
@@ -26,6 +28,11 @@ from colombe.groups.models import (
     Visibility,
 )
 from colombe.movement.models import Membership, PartnerOrganisation, Structure, Territory
+from colombe.petitions import crypto
+from colombe.petitions import demo as petitions_demo
+from colombe.petitions import services as petition_services
+from colombe.petitions.models import CounterShard, Petition, PetitionRevision, Signature
+from colombe.petitions.stats import region_of
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +50,10 @@ SEEDED_MODELS: list[type[models.Model]] = [
     Post,
     Document,
     DocumentVersion,
+    Petition,
+    PetitionRevision,
+    Signature,
+    CounterShard,
 ]
 PERSONA_EMAILS = [
     f"{name}@colombe.example" for name in ("alice", "bob", "charlie", "dana", "eve", "frank")
@@ -54,6 +65,23 @@ def _private_var_dir(settings: Any, tmp_path: Path) -> None:
     """The demo password and the uploaded documents go to a throw-away folder."""
     settings.VAR_DIR = tmp_path / "var"
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _small_crowd(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A few dozen petition signers instead of thousands, except for the tests that ask
+    for the ``full_crowd``: the other tests are about the rest of the movement."""
+    if "full_crowd" in request.fixturenames:
+        return
+    monkeypatch.setattr(petitions_demo, "ONLINE_CONFIRMED", 60)
+    monkeypatch.setattr(petitions_demo, "PAPER_SIGNATURES", 8)
+    monkeypatch.setattr(petitions_demo, "PENDING", 3)
+    monkeypatch.setattr(petitions_demo, "WITHDRAWN", 2)
+
+
+@pytest.fixture
+def full_crowd() -> None:
+    """The demo petition's signers as ``manage.py seed_demo`` creates them."""
 
 
 def seed(*args: str) -> str:
@@ -86,6 +114,7 @@ def test_seeding_twice_creates_and_changes_nothing(settings: Any) -> None:
     second = seed()
 
     assert "accounts.User: 49" in first
+    assert "petitions.Petition: 2" in first
     assert "Demo data already present: nothing created." in second
     assert snapshot() == before
     assert demo_password(settings) == password
@@ -284,6 +313,86 @@ def test_demo_logins_lists_personas_with_password(settings: Any) -> None:
 def test_demo_logins_before_seeding_says_what_to_do() -> None:
     with pytest.raises(CommandError, match="seed_demo"):
         call_command("demo_logins", stdout=StringIO())
+
+
+def national_petition() -> Petition:
+    return Petition.objects.get(owner__slug="secretariat-national")
+
+
+def test_national_petition_is_live_with_thousands_of_signatures(full_crowd: None) -> None:
+    seed()
+    before = snapshot()
+
+    output = seed()
+
+    assert "nothing created" in output
+    assert snapshot() == before
+    petition = national_petition()
+    assert petition.status == Petition.Status.PUBLISHED
+    assert petition.addressee == "Monsieur le Président de la République"
+    assert petition.goal == 5000
+    assert "<strong>signer et ratifier</strong>" in petition.body_html
+    signatures = Signature.objects.filter(petition=petition)
+    confirmed = signatures.filter(status=Signature.Status.CONFIRMED)
+    assert confirmed.count() == 3000
+    assert petition_services.signature_count(petition) == 3000
+    assert petition_services.reconcile_counter(petition) == (3000, 3000)
+    assert signatures.filter(status=Signature.Status.PENDING).exists()
+    assert signatures.filter(status=Signature.Status.WITHDRAWN, first_name="").exists()
+
+
+def test_demo_signatures_look_like_a_real_campaign(full_crowd: None) -> None:
+    seed()
+
+    petition = national_petition()
+    confirmed = Signature.objects.filter(petition=petition, status=Signature.Status.CONFIRMED)
+    total = confirmed.count()
+    assert 0.08 * total <= confirmed.filter(is_paper=True).count() <= 0.12 * total
+    online = confirmed.filter(is_paper=False)
+    assert 0.25 <= online.filter(show_publicly=True).count() / online.count() <= 0.35
+    assert 0.15 <= online.filter(keep_informed=True).count() / online.count() <= 0.25
+    sources = set(confirmed.values_list("source", flat=True))
+    assert sources == {"mastodon", "bluesky", "facebook", "whatsapp", "email", "qr", "paper", ""}
+    departments = set(confirmed.values_list("department", flat=True))
+    assert {"69", "38", "75", "35", "13", "2A"} <= departments
+    assert len({region_of(department) for department in departments}) >= 10
+    assert len(set(confirmed.values_list("first_name", flat=True))) >= 50
+    # Six weeks, a launch peak, a quieter middle and a second peak.
+    moments = [
+        moment
+        for moment in confirmed.filter(is_paper=False).values_list("confirmed_at", flat=True)
+        if moment is not None
+    ]
+    first_day = min(moments).date()
+    assert 40 <= (max(moments).date() - first_day).days <= 42
+    per_day = Counter((moment.date() - first_day).days for moment in moments)
+    assert max(per_day[n] for n in range(3)) > 3 * per_day[20]
+    assert max(per_day[n] for n in range(24, 27)) > 2 * per_day[20]
+    assert max(moments) <= timezone.now()
+    assert petition.published_at is not None and petition.published_at.date() <= first_day
+
+
+def test_demo_emails_are_encrypted_and_hashed(full_crowd: None) -> None:
+    seed()
+
+    signature = Signature.objects.filter(
+        petition=national_petition(), is_paper=False, status=Signature.Status.CONFIRMED
+    ).first()
+    assert signature is not None
+    email = crypto.decrypt_email(signature.email_encrypted)
+    assert email.endswith((".org", ".net", ".com")) and "@example." in email
+    assert signature.email_hash == crypto.email_hash(email)
+    assert email not in signature.email_encrypted
+
+
+def test_lyon_has_a_draft_petition() -> None:
+    seed()
+
+    draft = Petition.objects.get(owner__slug="comite-lyon")
+    assert draft.status == Petition.Status.DRAFT
+    assert draft.created_by == User.objects.get(email="bob@colombe.example")
+    assert not draft.signatures.exists()
+    assert Client().get(draft.get_absolute_url()).status_code == 404
 
 
 @pytest.mark.slow

@@ -1,0 +1,153 @@
+"""The one short signing form of a petition page."""
+
+import re
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from colombe.petitions import altcha
+from colombe.petitions.models import Petition
+
+SOURCE_MAX_LENGTH = 40
+# Countries most signers come from; "other" keeps the form short for everyone else.
+COUNTRY_CHOICES = [
+    ("", _("Choose a country")),
+    ("FR", _("France")),
+    ("BE", _("Belgium")),
+    ("CH", _("Switzerland")),
+    ("LU", _("Luxembourg")),
+    ("CA", _("Canada")),
+    ("DE", _("Germany")),
+    ("IT", _("Italy")),
+    ("ES", _("Spain")),
+    ("PT", _("Portugal")),
+    ("GB", _("United Kingdom")),
+    ("MA", _("Morocco")),
+    ("DZ", _("Algeria")),
+    ("TN", _("Tunisia")),
+    ("SN", _("Senegal")),
+    ("CI", _("Côte d'Ivoire")),
+    ("ZZ", _("Another country")),
+]
+# Only the fields the petition asks for are kept.
+OPTIONAL_FIELDS = {
+    "collect_postcode": ("postcode", "town"),
+    "collect_country": ("country",),
+    "collect_comment": ("comment",),
+}
+ANTI_BOT_FIELDS = ("altcha", "fallback_token", "fallback_answer")
+
+
+def clean_source(value: str) -> str:
+    """The share source from a link's ``?source=``: a short word, nothing else."""
+    return re.sub(r"[^a-z0-9_-]", "", value.lower())[:SOURCE_MAX_LENGTH]
+
+
+class SignatureForm(forms.Form):
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=100,
+        widget=forms.TextInput({"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=100,
+        widget=forms.TextInput({"autocomplete": "family-name"}),
+    )
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("We send you a link to confirm your signature. It is never shown."),
+        widget=forms.EmailInput({"autocomplete": "email"}),
+    )
+    postcode = forms.CharField(
+        label=_("Postcode"), max_length=12, widget=forms.TextInput({"autocomplete": "postal-code"})
+    )
+    town = forms.CharField(
+        label=_("Town"), max_length=100, widget=forms.TextInput({"autocomplete": "address-level2"})
+    )
+    country = forms.ChoiceField(label=_("Country"), choices=COUNTRY_CHOICES)
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea({"rows": 3}),
+    )
+    show_publicly = forms.BooleanField(
+        label=_("Show my first name and town in the list of signers"), required=False
+    )
+    keep_informed = forms.BooleanField(required=False)
+    source = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+    # Robots fill every field; people never see this one (see the .honeypot class).
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput({"autocomplete": "off", "tabindex": "-1"}),
+    )
+    # Filled by the ALTCHA widget, or by the question shown to visitors without JavaScript.
+    altcha = forms.CharField(
+        required=False, max_length=altcha.PAYLOAD_MAX_LENGTH, widget=forms.HiddenInput
+    )
+    fallback_token = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+    fallback_answer = forms.CharField(label=_("Anti-robot question"), required=False, max_length=10)
+
+    def __init__(self, *args: Any, petition: Petition, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.petition = petition
+        for setting, names in OPTIONAL_FIELDS.items():
+            if not getattr(petition, setting):
+                for name in names:
+                    del self.fields[name]
+        self.fields["keep_informed"].label = petition.consent_text
+
+    def form_fields(self) -> list[forms.BoundField]:
+        """What a person fills in: everything but the hidden, honeypot and anti-bot fields."""
+        hidden = {"website", *ANTI_BOT_FIELDS}
+        return [field for field in self.visible_fields() if field.name not in hidden]
+
+    def is_spam(self) -> bool:
+        return bool(self.data.get("website"))
+
+    def clean_source(self) -> str:
+        return clean_source(self.cleaned_data.get("source", ""))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # The proof is spent only once everything else is right, so a typo does not cost
+        # the visitor a new proof-of-work... and a robot learns nothing cheaper.
+        if not self.errors and not self.is_spam():
+            self._check_not_a_robot(cleaned)
+        return cleaned
+
+    def _check_not_a_robot(self, cleaned: dict[str, Any]) -> None:
+        payload = cleaned.get("altcha", "")
+        answer = cleaned.get("fallback_answer", "")
+        if payload:
+            if not altcha.verify_payload(payload):
+                self.add_error(
+                    None, _("The anti-robot check failed or has expired. Please try again.")
+                )
+        elif answer:
+            if not altcha.verify_fallback(cleaned.get("fallback_token", ""), answer):
+                self.add_error(
+                    "fallback_answer", _("Wrong or expired answer. Please answer the new question.")
+                )
+        else:
+            self.add_error(None, _("Please complete the anti-robot check before signing."))
+
+    def signer_fields(self) -> dict[str, Any]:
+        """The cleaned values, named as services.sign() takes them."""
+        names = [
+            "first_name",
+            "last_name",
+            "email",
+            "postcode",
+            "town",
+            "country",
+            "comment",
+            "show_publicly",
+            "keep_informed",
+            "source",
+        ]
+        return {name: self.cleaned_data[name] for name in names if name in self.cleaned_data}

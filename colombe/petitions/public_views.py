@@ -1,0 +1,342 @@
+"""Public pages of petitions: what a visitor without an account sees and does.
+
+Read a petition, sign it with one short form, confirm or withdraw from the emailed link
+(a page with a button: confirming is a POST, so mail scanners that follow links change
+nothing), share it, and embed its counter on a partner's site."""
+
+import re
+from collections.abc import Callable
+from typing import cast
+from urllib.parse import quote, urlencode
+
+from csp.decorators import csp_replace
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Sum
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from colombe.core import policy, ratelimit
+from colombe.petitions import altcha, og_image, services
+from colombe.petitions.forms import SignatureForm, clean_source
+from colombe.petitions.models import CounterShard, Petition, next_goal
+from colombe.petitions.policy import group_shown_to
+
+PAGE_SIZE = 25
+MASTODON_INSTANCE = re.compile(r"^(?=.{4,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$")
+DEFAULT_MASTODON_INSTANCE = "mastodon.social"
+WIDGET_FRAME_ANCESTORS = getattr(settings, "PETITION_WIDGET_FRAME_ANCESTORS", ["*"])
+
+SlugView = Callable[[HttpRequest, str], HttpResponse]
+# django-csp types its decorators for views without URL arguments.
+allow_framing_by_any_site = cast(
+    Callable[[SlugView], SlugView], csp_replace({"frame-ancestors": WIDGET_FRAME_ANCESTORS})
+)
+
+
+# Reading ------------------------------------------------------------------------------
+
+
+def petition_list(request: HttpRequest) -> HttpResponse:
+    """Published and closed petitions, and the drafts the visitor organises."""
+    petitions = policy.visible(Petition, request.user).select_related("owner")
+    page = Paginator(petitions, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = _counts([petition.pk for petition in page])
+    rows = [(petition, counts.get(petition.pk, 0)) for petition in page]
+    return render(request, "petitions/list.html", {"page_obj": page, "rows": rows})
+
+
+def _counts(petition_ids: list[int]) -> dict[int, int]:
+    """Every listed petition's counter in one grouped query (not one per petition)."""
+    totals = (
+        CounterShard.objects.filter(petition_id__in=petition_ids)
+        .values("petition_id")
+        .annotate(total=Sum("confirmed"))
+    )
+    return {row["petition_id"]: int(row["total"] or 0) for row in totals}
+
+
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = policy.get_visible_or_404(Petition, request.user, slug=slug)
+    source = clean_source(request.GET.get("source", ""))
+    form = SignatureForm(initial={"source": source}, petition=petition)
+    return _render_detail(request, petition, form)
+
+
+def _render_detail(
+    request: HttpRequest,
+    petition: Petition,
+    form: SignatureForm,
+    *,
+    closed_message: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    petition_url = request.build_absolute_uri(petition.get_absolute_url())
+    context = {
+        "petition": petition,
+        "form": form,
+        "fallback": altcha.new_fallback_question(),
+        "accepting": not closed_message and is_open(petition),
+        "closed_message": closed_message,
+        "signers": services.latest_public_signers(petition),
+        "group": group_shown_to(request.user, petition),
+        "share_links": share_links(petition, petition_url),
+        "petition_url": petition_url,
+        "og_image_url": request.build_absolute_uri(
+            reverse("petitions:og_image", args=[petition.slug])
+        ),
+        "widget_url": request.build_absolute_uri(reverse("petitions:widget", args=[petition.slug])),
+        **counter_context(petition),
+    }
+    return render(request, "petitions/detail.html", context, status=status)
+
+
+def is_open(petition: Petition) -> bool:
+    now = timezone.now()
+    return (
+        petition.status == Petition.Status.PUBLISHED
+        and (petition.starts_at is None or petition.starts_at <= now)
+        and (petition.ends_at is None or now < petition.ends_at)
+    )
+
+
+def counter_context(petition: Petition) -> dict[str, object]:
+    count = services.signature_count(petition)
+    goal = next_goal(petition.goal, count)
+    return {"count": count, "goal": goal, "percent": min(100, count * 100 // goal)}
+
+
+@require_GET
+@cache_control(max_age=1)
+def counter(request: HttpRequest, slug: str) -> HttpResponse:
+    """The live counter fragment that htmx fetches every few seconds."""
+    petition = policy.get_visible_or_404(Petition, request.user, slug=slug)
+    return render(
+        request,
+        "petitions/_counter.html",
+        {"petition": petition, "live": True, **counter_context(petition)},
+    )
+
+
+# Sharing ------------------------------------------------------------------------------
+
+
+def share_links(petition: Petition, petition_url: str) -> list[tuple[str, str, str]]:
+    """(network, link text, link) for each network; each shared URL carries
+    ``?source=<network>`` so organisers see where signers come from."""
+
+    def url_for(network: str) -> str:
+        return f"{petition_url}?source={network}"
+
+    def text_with(network: str) -> str:
+        return f"{petition.title} {url_for(network)}"
+
+    def share_on(name: str) -> str:
+        return _("Share on %(network)s") % {"network": name}
+
+    email_body = _("I signed this petition, will you sign it too? %(url)s") % {
+        "url": url_for("email")
+    }
+    return [
+        (
+            "mastodon",
+            share_on("Mastodon"),
+            reverse("petitions:share_mastodon", args=[petition.slug]),
+        ),
+        (
+            "bluesky",
+            share_on("Bluesky"),
+            "https://bsky.app/intent/compose?" + urlencode({"text": text_with("bluesky")}),
+        ),
+        (
+            "x",
+            share_on("X"),
+            "https://x.com/intent/post?" + urlencode({"text": petition.title, "url": url_for("x")}),
+        ),
+        (
+            "facebook",
+            share_on("Facebook"),
+            "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url_for("facebook")}),
+        ),
+        (
+            "whatsapp",
+            share_on("WhatsApp"),
+            "https://wa.me/?" + urlencode({"text": text_with("whatsapp")}),
+        ),
+        (
+            "telegram",
+            share_on("Telegram"),
+            "https://t.me/share/url?"
+            + urlencode({"url": url_for("telegram"), "text": petition.title}),
+        ),
+        (
+            "email",
+            _("Send by email"),
+            f"mailto:?subject={quote(petition.title)}&body={quote(email_body)}",
+        ),
+    ]
+
+
+@require_GET
+def share_mastodon(request: HttpRequest, slug: str) -> HttpResponse:
+    """Mastodon has no single site: the visitor names their server, then follows a link
+    to its share page. A link, not a redirect, so this URL can never send anyone to a site
+    they did not type themselves."""
+    petition = policy.get_visible_or_404(Petition, request.user, slug=slug)
+    instance = request.GET.get("instance", "").strip().lower().removeprefix("https://").strip("/")
+    error = ""
+    share_url = ""
+    if instance:
+        if MASTODON_INSTANCE.match(instance):
+            url = request.build_absolute_uri(petition.get_absolute_url()) + "?source=mastodon"
+            share_url = f"https://{instance}/share?" + urlencode(
+                {"text": f"{petition.title} {url}"}
+            )
+        else:
+            error = _("Type the address of your Mastodon server, for example mastodon.social.")
+    context = {
+        "petition": petition,
+        "instance": instance or DEFAULT_MASTODON_INSTANCE,
+        "share_url": share_url,
+        "error": error,
+    }
+    return render(request, "petitions/share_mastodon.html", context, status=422 if error else 200)
+
+
+@require_GET
+@cache_control(max_age=og_image.CACHE_SECONDS)
+def og_image_view(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = policy.get_visible_or_404(Petition, request.user, slug=slug)
+    count = services.signature_count(petition)
+    png = og_image.petition_image(petition, count, translation.get_language() or "fr")
+    return HttpResponse(png, content_type="image/png")
+
+
+@require_GET
+@xframe_options_exempt
+@allow_framing_by_any_site
+def widget(request: HttpRequest, slug: str) -> HttpResponse:
+    """The counter for partner sites: the only page allowed inside a frame."""
+    petition = policy.get_visible_or_404(Petition, request.user, slug=slug)
+    context = {
+        "petition": petition,
+        "sign_url": request.build_absolute_uri(petition.get_absolute_url()) + "?source=widget",
+        **counter_context(petition),
+    }
+    return render(request, "petitions/widget.html", context)
+
+
+# Signing ------------------------------------------------------------------------------
+
+
+@require_GET
+@never_cache
+def altcha_challenge(request: HttpRequest) -> JsonResponse:
+    """A fresh proof-of-work challenge for the ALTCHA widget (never cached: each is
+    accepted once)."""
+    return JsonResponse(altcha.create_challenge())
+
+
+def _rate_limit_exempt(request: HttpRequest) -> bool:
+    exempt: list[str] = getattr(settings, "PETITION_RATE_LIMIT_EXEMPT_IPS", [])
+    return ratelimit.client_ip(request) in exempt
+
+
+def _over_ip_limit(request: HttpRequest) -> bool:
+    limit = getattr(settings, "PETITION_SIGNS_PER_IP_PER_HOUR", 30)
+    return not ratelimit.hit(request, "petition-sign", limit=limit, period_seconds=3600)
+
+
+def _over_domain_limit(email: str) -> bool:
+    """Many signatures a minute from one mail domain are a robot inventing addresses
+    (large providers stay far below this, spread over the minute)."""
+    limit = getattr(settings, "PETITION_SIGNS_PER_DOMAIN_PER_MINUTE", 120)
+    domain = email.rpartition("@")[2].strip().lower()
+    return not ratelimit.hit_key(f"petition-sign-domain:{domain}", limit=limit, period_seconds=60)
+
+
+def _too_many(request: HttpRequest, petition: Petition) -> HttpResponse:
+    return render(request, "petitions/too_many.html", {"petition": petition}, status=429)
+
+
+@require_POST
+def sign(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = policy.get_visible_or_404(Petition, request.user, slug=slug)
+    exempt = _rate_limit_exempt(request)
+    if not exempt and _over_ip_limit(request):
+        return _too_many(request, petition)
+    form = SignatureForm(request.POST, petition=petition)
+    if not form.is_valid():
+        return _render_detail(request, petition, form, status=422)
+    if form.is_spam():
+        # Looks the same to the robot, stores nothing.
+        return render(request, "petitions/sign_done.html", {"petition": petition})
+    fields = form.signer_fields()
+    if not exempt and _over_domain_limit(fields["email"]):
+        return _too_many(request, petition)
+    try:
+        services.sign(petition=petition, language=translation.get_language() or "fr", **fields)
+    except services.AlreadySigned as already:
+        context = {"petition": petition, "already_signed": True, "resent": already.resent}
+        return render(request, "petitions/sign_done.html", context)
+    except services.PetitionClosed as closed:
+        return _render_detail(request, petition, form, closed_message=closed.message, status=422)
+    except services.PetitionError as refused:
+        form.add_error(None, refused.message)
+        return _render_detail(request, petition, form, status=422)
+    return render(request, "petitions/sign_done.html", {"petition": petition})
+
+
+# Confirming and withdrawing -----------------------------------------------------------
+
+
+def _token_problem(request: HttpRequest, error: services.InvalidToken) -> HttpResponse:
+    """Unknown, tampered, expired or withdrawn: the same page, and nothing changed. (A
+    withdrawn signature's token is erased with it, so it reads as unknown: 404.)"""
+    return render(request, "petitions/token_problem.html", {"message": error.message}, status=404)
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET only shows the button: link checkers and mail scanners open links, and must
+    never sign anyone's name."""
+    try:
+        if request.method == "GET":
+            signature = services.find_by_token(token)
+            context = {"token": token, "petition": signature.petition}
+            return render(request, "petitions/confirm.html", context)
+        signature = services.confirm(token)
+    except services.InvalidToken as error:
+        return _token_problem(request, error)
+    except services.PetitionClosed as closed:
+        return render(
+            request, "petitions/token_problem.html", {"message": closed.message}, status=410
+        )
+    petition = signature.petition
+    context = {
+        "petition": petition,
+        "share_links": share_links(
+            petition, request.build_absolute_uri(petition.get_absolute_url())
+        ),
+        **counter_context(petition),
+    }
+    return render(request, "petitions/confirmed.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        if request.method == "GET":
+            signature = services.find_by_token(token)
+            context = {"token": token, "petition": signature.petition}
+            return render(request, "petitions/withdraw.html", context)
+        signature = services.withdraw(token)
+    except services.InvalidToken as error:
+        return _token_problem(request, error)
+    return render(request, "petitions/withdrawn.html", {"petition": signature.petition})
