@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from colombe.core import policy
 from colombe.groups.models import Group, GroupMembership, Post, Visibility
 from colombe.movement.models import Membership, Structure
+from colombe.movement.policy import leads_or_administers
 
 
 def group_role(user: Any, group: Group) -> str | None:
@@ -101,16 +102,7 @@ def can_leave(user: Any, group: Group) -> bool:
 @policy.register("groups.create")
 def can_create_group(user: Any, structure: Any) -> bool:
     """Leaders of the owning structure and national administrators create groups."""
-    if policy.is_national_admin(user):
-        return True
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return Membership.objects.filter(
-        user=user,
-        structure=structure,
-        role=Membership.Role.LEADER,
-        status=Membership.Status.ACTIVE,
-    ).exists()
+    return leads_or_administers(user, structure)
 
 
 @policy.register("groups.edit")

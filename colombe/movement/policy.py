@@ -44,6 +44,15 @@ def coordinates_within(user: Any, territory: Territory) -> bool:
     return user.coordinated_territories.filter(pk__in=territory_ids).exists()
 
 
+def leads_or_administers(user: Any, structure: Structure) -> bool:
+    """Leaders of a structure and national administrators launch what it runs (groups,
+    petitions…)."""
+    if policy.is_national_admin(user):
+        return True
+    membership = active_membership(user, structure)
+    return membership is not None and membership.role == Membership.Role.LEADER
+
+
 def is_coordinator_for(user: Any, structure: Structure) -> bool:
     return coordinates_within(user, structure.territory)
 

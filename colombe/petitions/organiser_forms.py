@@ -9,25 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from colombe.core import policy
 from colombe.groups.models import Group, GroupMembership
 from colombe.movement.models import Membership, Structure
-from colombe.petitions import paper
+from colombe.petitions import paper, services
 from colombe.petitions.models import Petition
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 # The fields of a petition an organiser writes, in the order of the form. Owner and group
 # are chosen once, at creation.
-PETITION_FIELDS = (
-    "title",
-    "body",
-    "addressee",
-    "goal",
-    "starts_at",
-    "ends_at",
-    "collect_postcode",
-    "collect_country",
-    "collect_comment",
-    "consent_text",
-    "retention_months",
-)
+PETITION_FIELDS = services.EDITABLE_FIELDS
 
 
 def default_consent_text() -> str:

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from colombe.core import policy
 from colombe.groups.models import Group, GroupMembership
 from colombe.movement.models import Membership
+from colombe.movement.policy import leads_or_administers
 from colombe.petitions.models import Petition
 
 
@@ -65,16 +66,7 @@ def can_organise(user: Any, petition: Petition) -> bool:
 @policy.register("petitions.create")
 def can_create(user: Any, structure: Any) -> bool:
     """Leaders of a structure (and national administrators) launch its petitions."""
-    if policy.is_national_admin(user):
-        return True
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return Membership.objects.filter(
-        user=user,
-        structure=structure,
-        role=Membership.Role.LEADER,
-        status=Membership.Status.ACTIVE,
-    ).exists()
+    return leads_or_administers(user, structure)
 
 
 @policy.register("petitions.sign")

@@ -52,8 +52,9 @@ RESERVED_SLUGS = {
     "new",
     "widget",
 }
-# What organisers may set through create_petition / update_petition.
-EDITABLE_FIELDS = {
+# What organisers may set through create_petition / update_petition, in the order the
+# organisers' form shows them.
+EDITABLE_FIELDS = (
     "title",
     "body",
     "addressee",
@@ -65,7 +66,7 @@ EDITABLE_FIELDS = {
     "collect_comment",
     "consent_text",
     "retention_months",
-}
+)
 Status = Signature.Status
 
 
@@ -442,7 +443,7 @@ def unique_slug(title: str) -> str:
 
 
 def checked_fields(fields: dict[str, Any]) -> dict[str, Any]:
-    unknown = set(fields) - EDITABLE_FIELDS
+    unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
     return fields
