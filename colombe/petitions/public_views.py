@@ -11,19 +11,23 @@ from urllib.parse import quote, urlencode
 
 from csp.decorators import csp_replace
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import format_html, strip_tags
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from colombe.core import policy, ratelimit
-from colombe.petitions import altcha, og_image, services
+from colombe.petitions import altcha, counters, og_image, services
 from colombe.petitions.forms import SignatureForm, clean_source
 from colombe.petitions.models import CounterShard, Petition, next_goal
 from colombe.petitions.policy import group_shown_to
@@ -31,6 +35,9 @@ from colombe.petitions.policy import group_shown_to
 PAGE_SIZE = 25
 MASTODON_INSTANCE = re.compile(r"^(?=.{4,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$")
 DEFAULT_MASTODON_INSTANCE = "mastodon.social"
+# How long the shared parts of a petition page may be reused (a change of the petition or
+# of its counter renders them again sooner).
+PAGE_PARTS_SECONDS = 60
 WIDGET_FRAME_ANCESTORS = getattr(settings, "PETITION_WIDGET_FRAME_ANCESTORS", ["*"])
 
 SlugView = Callable[[HttpRequest, str], HttpResponse]
@@ -77,24 +84,66 @@ def _render_detail(
     closed_message: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    petition_url = request.build_absolute_uri(petition.get_absolute_url())
+    page, count = page_parts_and_count(request, petition)
     context = {
         "petition": petition,
+        "page": page,
         "form": form,
         "fallback": altcha.new_fallback_question(),
         "accepting": not closed_message and is_open(petition),
         "closed_message": closed_message,
-        "signers": services.latest_public_signers(petition),
         "group": group_shown_to(request.user, petition),
-        "share_links": share_links(petition, petition_url),
+        **counter_context(petition, count),
+    }
+    return render(request, "petitions/detail.html", context, status=status)
+
+
+def page_parts_and_count(request: HttpRequest, petition: Petition) -> tuple[dict[str, str], int]:
+    """The parts of the petition page that are the same for every visitor, and the
+    counter, in one cache round trip. Rendering them (the form's widgets, the share
+    links, the latest signers) was most of the page's cost. The latest signers change
+    only when the counter does (a confirmation or a withdrawal), so parts rendered with
+    another count are rendered again."""
+    language = translation.get_language() or "fr"
+    # The absolute URLs in the parts depend on the address the page was asked under.
+    origin = f"{request.scheme}://{request.get_host()}"
+    parts_key = (
+        f"petitions:page:{petition.pk}:{petition.updated_at.timestamp()}:{language}:{origin}"
+    )
+    count_key = counters.cache_key(petition.pk)
+    cached = cache.get_many([parts_key, count_key])
+    count = cached.get(count_key)
+    if count is None:
+        count = services.signature_count(petition)
+    parts = cached.get(parts_key)
+    if parts is None or parts["count"] != count:
+        parts = {**render_page_parts(request, petition), "count": count}
+        cache.set(parts_key, parts, PAGE_PARTS_SECONDS)
+    return parts, int(count)
+
+
+def render_page_parts(request: HttpRequest, petition: Petition) -> dict[str, str]:
+    petition_url = request.build_absolute_uri(petition.get_absolute_url())
+    context = {
+        "petition": petition,
         "petition_url": petition_url,
+        "description": Truncator(strip_tags(petition.body_html)).words(40, truncate=" …"),
         "og_image_url": request.build_absolute_uri(
             reverse("petitions:og_image", args=[petition.slug])
         ),
         "widget_url": request.build_absolute_uri(reverse("petitions:widget", args=[petition.slug])),
-        **counter_context(petition),
+        "form": SignatureForm(petition=petition),
+        "signers": services.latest_public_signers(petition),
+        "share_links": share_links(petition, petition_url),
     }
-    return render(request, "petitions/detail.html", context, status=status)
+    return {
+        "head": render_to_string("petitions/_page_head.html", context),
+        "owner_link": format_html(
+            '<a href="{}">{}</a>', petition.owner.get_absolute_url(), petition.owner.name
+        ),
+        "form_fields": render_to_string("petitions/_page_form_fields.html", context),
+        "end": render_to_string("petitions/_page_end.html", context),
+    }
 
 
 def is_open(petition: Petition) -> bool:
@@ -106,8 +155,9 @@ def is_open(petition: Petition) -> bool:
     )
 
 
-def counter_context(petition: Petition) -> dict[str, object]:
-    count = services.signature_count(petition)
+def counter_context(petition: Petition, count: int | None = None) -> dict[str, object]:
+    if count is None:
+        count = services.signature_count(petition)
     goal = next_goal(petition.goal, count)
     return {"count": count, "goal": goal, "percent": min(100, count * 100 // goal)}
 
