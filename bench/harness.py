@@ -26,6 +26,10 @@ DATABASE_URL = os.environ.get(
 )
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
 MAX_SECONDS_PER_RUN = 30
+# Same for the application and the bare view, so the comparison stays fair.
+GUNICORN_WORKERS = int(os.environ.get("BENCH_WORKERS", "5"))
+GUNICORN_WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "sync")
+GUNICORN_THREADS = int(os.environ.get("BENCH_THREADS", "1"))
 MAX_CONNECTIONS = 256
 
 # wrk prints this JSON at the end of a run (Lua `done` callback): latency percentiles in
@@ -50,6 +54,14 @@ def machine() -> dict[str, Any]:
         "platform": platform.platform(),
         "python": platform.python_version(),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def server() -> dict[str, Any]:
+    return {
+        "gunicorn_workers": GUNICORN_WORKERS,
+        "worker_class": GUNICORN_WORKER_CLASS,
+        "threads": GUNICORN_THREADS,
     }
 
 
@@ -88,7 +100,7 @@ def manage(*args: str, env: dict[str, str]) -> str:
 
 
 @contextlib.contextmanager
-def gunicorn(app: str, env: dict[str, str], port: int = 8801, workers: int = 5) -> Iterator[str]:
+def gunicorn(app: str, env: dict[str, str], port: int = 8801) -> Iterator[str]:
     process = subprocess.Popen(
         [
             str(GUNICORN),
@@ -96,7 +108,11 @@ def gunicorn(app: str, env: dict[str, str], port: int = 8801, workers: int = 5) 
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            str(workers),
+            str(GUNICORN_WORKERS),
+            "--worker-class",
+            GUNICORN_WORKER_CLASS,
+            "--threads",
+            str(GUNICORN_THREADS),
             "--access-logfile",
             "/dev/null",
             "--error-logfile",
@@ -171,6 +187,9 @@ def write_results(name: str, results: dict[str, Any]) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{name}.json"
     path.write_text(
-        json.dumps({"machine": machine(), **results}, indent=2, ensure_ascii=False) + "\n"
+        json.dumps(
+            {"machine": machine(), "server": server(), **results}, indent=2, ensure_ascii=False
+        )
+        + "\n"
     )
     return path
