@@ -84,6 +84,20 @@ def test_detail_shows_text_addressee_owner_counter_and_goal(client: Client, worl
     assert "Next goal: 100 signatures (3 % reached)" in body
 
 
+def test_an_open_petition_offers_a_jump_to_its_form(client: Client, world: World) -> None:
+    petition = make_petition(owner=world.lyon)
+    body = client.get(petition.get_absolute_url()).content.decode()
+    assert '<a class="button" href="#sign-title">Sign the petition</a>' in body
+    assert 'id="sign-title"' in body
+
+
+def test_a_closed_petition_offers_no_jump_to_a_form(client: Client, world: World) -> None:
+    petition = make_petition(owner=world.lyon)
+    services.close(actor=world.bob, petition=petition)
+    body = client.get(petition.get_absolute_url()).content.decode()
+    assert 'href="#sign-title"' not in body
+
+
 def test_goal_is_raised_once_reached(client: Client, world: World) -> None:
     petition = make_petition(owner=world.lyon, goal=2)
     for number in range(2):
