@@ -1,9 +1,16 @@
 from typing import Any
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from colombe.core.tasks import send_email
+
+
+def absolute_url(path: str) -> str:
+    """A link for an email: tasks run outside any request, so the host comes from
+    settings.SITE_URL."""
+    return settings.SITE_URL.rstrip("/") + path
 
 
 def enqueue_templated_email(

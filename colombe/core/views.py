@@ -34,14 +34,16 @@ def hashtag(request: HttpRequest, name: str) -> HttpResponse:
     tag = Hashtag.objects.filter(name=normalise_hashtag(name)).first()
     if tag is None:
         raise Http404
-    groups = Group.objects.visible_to(request.user).filter(hashtags=tag).select_related("owner")
-    people = policy.visible(User, request.user).filter(interests=tag).order_by("display_name")
-    if not groups.exists() and not people.exists():
+    groups = list(
+        Group.objects.visible_to(request.user).filter(hashtags=tag).select_related("owner")
+    )
+    people = list(
+        policy.visible(User, request.user).filter(interests=tag).order_by("display_name")[:50]
+    )
+    if not groups and not people:
         # A tag used only by secret groups or hidden profiles must not be confirmed.
         raise Http404
-    return render(
-        request, "core/hashtag.html", {"tag": tag, "groups": groups, "people": people[:50]}
-    )
+    return render(request, "core/hashtag.html", {"tag": tag, "groups": groups, "people": people})
 
 
 def privacy(request: HttpRequest) -> HttpResponse:

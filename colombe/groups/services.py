@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from colombe.core import policy
 from colombe.core.audit import log_action
 from colombe.core.hashtags import get_or_create_hashtags, parse_hashtags
-from colombe.core.mail import enqueue_templated_email
+from colombe.core.mail import absolute_url, enqueue_templated_email
 from colombe.core.markdown import render_markdown
 from colombe.groups.models import (
     Document,
@@ -228,7 +228,7 @@ def invite_member(*, actor: Any, group: Group, email: str) -> Invitation:
             context={
                 "group": group,
                 "inviter": actor,
-                "accept_url": settings.SITE_URL + reverse("groups:accept_invitation", args=[token]),
+                "accept_url": absolute_url(reverse("groups:accept_invitation", args=[token])),
                 "expires_at": invitation.expires_at,
             },
             language=get_language() or settings.LANGUAGE_CODE,
@@ -349,7 +349,7 @@ def notify_moderators_of_request(join_request: JoinRequest) -> None:
         "group": group,
         "person": join_request.user,
         "message": join_request.message,
-        "manage_url": settings.SITE_URL + reverse("groups:manage", args=[group.slug]),
+        "manage_url": absolute_url(reverse("groups:manage", args=[group.slug])),
     }
     for email in moderator_emails(group):
         enqueue_templated_email(
@@ -393,7 +393,7 @@ def approve_join_request(*, actor: Any, group: Group, join_request_id: int) -> J
             template="groups/email/request_approved",
             context={
                 "group": group,
-                "group_url": settings.SITE_URL + group.get_absolute_url(),
+                "group_url": absolute_url(group.get_absolute_url()),
                 "person": join_request.user,
             },
             language=settings.LANGUAGE_CODE,

@@ -71,6 +71,22 @@ def group_view(*, login: bool = False, read: bool = False) -> Callable[[GroupVie
     return decorator
 
 
+def report_outcome(
+    request: HttpRequest,
+    action: Callable[[], object],
+    success: str,
+    failure: Callable[[HttpRequest, str], None] = messages.warning,
+) -> None:
+    """Run a service action and tell the person how it went: its own message when the
+    service refuses, ``success`` otherwise."""
+    try:
+        action()
+    except services.GroupActionError as error:
+        failure(request, error.message)
+    else:
+        messages.success(request, success)
+
+
 def permissions_for(user: Any, group: Group) -> dict[str, bool]:
     return {name: policy.has_perm(user, code, group) for name, code in TEMPLATE_PERMISSIONS.items()}
 
@@ -280,12 +296,11 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 @group_view(login=True)
 @require_POST
 def revoke_invitation(request: HttpRequest, group: Group, pk: int) -> HttpResponse:
-    try:
-        services.revoke_invitation(actor=request.user, group=group, invitation_id=pk)
-    except services.GroupActionError as error:
-        messages.warning(request, error.message)
-    else:
-        messages.success(request, _("The invitation has been withdrawn. Its link no longer works."))
+    report_outcome(
+        request,
+        lambda: services.revoke_invitation(actor=request.user, group=group, invitation_id=pk),
+        _("The invitation has been withdrawn. Its link no longer works."),
+    )
     return redirect("groups:manage", slug=group.slug)
 
 
@@ -331,24 +346,22 @@ def manage(request: HttpRequest, group: Group) -> HttpResponse:
 @group_view(login=True)
 @require_POST
 def approve_request(request: HttpRequest, group: Group, pk: int) -> HttpResponse:
-    try:
-        services.approve_join_request(actor=request.user, group=group, join_request_id=pk)
-    except services.GroupActionError as error:
-        messages.warning(request, error.message)
-    else:
-        messages.success(request, _("The request has been approved."))
+    report_outcome(
+        request,
+        lambda: services.approve_join_request(actor=request.user, group=group, join_request_id=pk),
+        _("The request has been approved."),
+    )
     return redirect("groups:manage", slug=group.slug)
 
 
 @group_view(login=True)
 @require_POST
 def reject_request(request: HttpRequest, group: Group, pk: int) -> HttpResponse:
-    try:
-        services.reject_join_request(actor=request.user, group=group, join_request_id=pk)
-    except services.GroupActionError as error:
-        messages.warning(request, error.message)
-    else:
-        messages.success(request, _("The request has been declined."))
+    report_outcome(
+        request,
+        lambda: services.reject_join_request(actor=request.user, group=group, join_request_id=pk),
+        _("The request has been declined."),
+    )
     return redirect("groups:manage", slug=group.slug)
 
 
@@ -405,12 +418,14 @@ def remove_member(request: HttpRequest, group: Group, pk: int) -> HttpResponse:
             submit=_("Remove from the group"),
             cancel_url=members_url,
         )
-    try:
-        services.remove_member(actor=request.user, group=group, membership_id=membership.pk)
-    except services.GroupActionError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The member has been removed."))
+    report_outcome(
+        request,
+        lambda: services.remove_member(
+            actor=request.user, group=group, membership_id=membership.pk
+        ),
+        _("The member has been removed."),
+        failure=messages.error,
+    )
     return redirect(members_url)
 
 
@@ -423,17 +438,17 @@ def change_role(request: HttpRequest, group: Group, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Please choose a role in the list."))
     else:
-        try:
-            services.change_role(
+        report_outcome(
+            request,
+            lambda: services.change_role(
                 actor=request.user,
                 group=group,
                 membership_id=membership.pk,
                 role=form.cleaned_data["role"],
-            )
-        except services.GroupActionError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("The role has been changed."))
+            ),
+            _("The role has been changed."),
+            failure=messages.error,
+        )
     return redirect("groups:members", slug=group.slug)
 
 
@@ -568,12 +583,11 @@ def hide_post(request: HttpRequest, group: Group, pk: int) -> HttpResponse:
 @require_POST
 def unhide_post(request: HttpRequest, group: Group, pk: int) -> HttpResponse:
     post = post_in(group, pk)
-    try:
-        services.unhide_post(actor=request.user, post=post)
-    except services.GroupActionError as error:
-        messages.warning(request, error.message)
-    else:
-        messages.success(request, _("The message is visible to members again."))
+    report_outcome(
+        request,
+        lambda: services.unhide_post(actor=request.user, post=post),
+        _("The message is visible to members again."),
+    )
     return redirect(post_location(post))
 
 

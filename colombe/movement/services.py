@@ -3,7 +3,6 @@ national administration of structures and territories."""
 
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -14,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from colombe.accounts.models import User
 from colombe.core import policy
 from colombe.core.audit import log_action
-from colombe.core.mail import enqueue_templated_email
+from colombe.core.mail import absolute_url, enqueue_templated_email
 from colombe.movement.models import Membership, PartnerOrganisation, Structure, Territory
 
 
@@ -24,10 +23,6 @@ class MovementError(Exception):
     def __init__(self, message: Any) -> None:
         super().__init__(str(message))
         self.message = message
-
-
-def absolute_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def leader_emails(structure: Structure) -> list[str]:

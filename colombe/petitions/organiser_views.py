@@ -14,7 +14,6 @@ from datetime import datetime
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -32,6 +31,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from colombe.core import policy
+from colombe.core.mail import absolute_url
 from colombe.petitions import exports, paper, services, stats
 from colombe.petitions.models import Petition, PetitionRevision, next_goal
 from colombe.petitions.organiser_forms import (
@@ -367,7 +367,7 @@ def export_delivery(request: HttpRequest, petition: Petition) -> HttpResponseBas
 
 
 def online_url(petition: Petition) -> str:
-    return settings.SITE_URL.rstrip("/") + petition.get_absolute_url()
+    return absolute_url(petition.get_absolute_url())
 
 
 @organiser_view

@@ -5,29 +5,23 @@ The confirmation email is enqueued in the signing transaction; the maintenance t
 
 import logging
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
+from colombe.core.mail import absolute_url
 from colombe.petitions import crypto, services
 from colombe.petitions.models import Petition, Signature
 
 logger = logging.getLogger(__name__)
 
 
-def site_url() -> str:
-    return str(getattr(settings, "SITE_URL", "")).rstrip("/")
-
-
 def confirmation_links(token: str) -> dict[str, str]:
-    """Absolute links for the email: the task runs outside any request, so the host comes
-    from settings.SITE_URL."""
     return {
-        "confirm_url": site_url() + reverse("petitions:confirm", args=[token]),
-        "withdraw_url": site_url() + reverse("petitions:withdraw", args=[token]),
+        "confirm_url": absolute_url(reverse("petitions:confirm", args=[token])),
+        "withdraw_url": absolute_url(reverse("petitions:withdraw", args=[token])),
     }
 
 
