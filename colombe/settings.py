@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "colombe.movement",
     "colombe.groups",
     "colombe.petitions",
+    "colombe.meetings",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -193,6 +194,49 @@ ALLAUTH_TRUSTED_PROXY_COUNT = COLOMBE_TRUSTED_PROXY_COUNT
 # Addresses that skip the signing rate limits: only the benchmark sets it (to 127.0.0.1).
 PETITION_RATE_LIMIT_EXEMPT_IPS = env_list("PETITION_RATE_LIMIT_EXEMPT_IPS", [])
 
+# Meetings. The video engine a new meeting uses (janus, livekit, bigbluebutton, jitsi);
+# administrators may pick another per meeting among those configured.
+MEETING_DEFAULT_ENGINE = env_str("MEETING_DEFAULT_ENGINE", "janus")
+MEETING_LOBBY_OPENS_MINUTES = env_int("MEETING_LOBBY_OPENS_MINUTES", 30)
+MEETING_INVITATION_DAYS_AFTER_END = env_int("MEETING_INVITATION_DAYS_AFTER_END", 1)
+# Janus instances, comma-separated, each "server URL|public URL|admin URL": the server
+# drives rooms through the first and third (loopback or private network); browsers reach
+# the second through the reverse proxy. Rooms are spread over the instances.
+JANUS_SERVERS = env_list(
+    "JANUS_SERVERS",
+    ["http://127.0.0.1:8088/janus|http://127.0.0.1:8088/janus|http://127.0.0.1:7088/admin"],
+)
+# Secrets Colombe shares with its Janus instances (written into deploy/janus by
+# scripts/janus-config.py); generated per checkout in development.
+if PRODUCTION:
+    JANUS_ADMIN_SECRET = production_secret("JANUS_ADMIN_SECRET")
+    JANUS_ROOM_ADMIN_KEY = production_secret("JANUS_ROOM_ADMIN_KEY")
+else:
+    JANUS_ADMIN_SECRET = env_str("JANUS_ADMIN_SECRET") or development_secret(
+        "janus_admin_secret", lambda: secrets.token_urlsafe(32)
+    )
+    JANUS_ROOM_ADMIN_KEY = env_str("JANUS_ROOM_ADMIN_KEY") or development_secret(
+        "janus_room_admin_key", lambda: secrets.token_urlsafe(32)
+    )
+# Where Janus writes raw recordings (.mjr), readable by the worker that converts them.
+JANUS_RECORDINGS_DIR = Path(env_str("JANUS_RECORDINGS_DIR", str(VAR_DIR / "janus-recordings")))
+# Webinar stage streams are forwarded from the VideoRoom to Streaming mountpoints on
+# this host, with ports taken from this range.
+JANUS_RTP_FORWARD_HOST = env_str("JANUS_RTP_FORWARD_HOST", "127.0.0.1")
+JANUS_RTP_PORT_RANGE = (
+    env_int("JANUS_RTP_PORT_MIN", 20000),
+    env_int("JANUS_RTP_PORT_MAX", 20999),
+)
+# Adapters for engines a movement may already run (empty: not offered).
+LIVEKIT_URL = env_str("LIVEKIT_URL")
+LIVEKIT_API_KEY = env_str("LIVEKIT_API_KEY")
+LIVEKIT_API_SECRET = env_str("LIVEKIT_API_SECRET")
+BIGBLUEBUTTON_URL = env_str("BIGBLUEBUTTON_URL")
+BIGBLUEBUTTON_SECRET = env_str("BIGBLUEBUTTON_SECRET")
+JITSI_URL = env_str("JITSI_URL")
+JITSI_APP_ID = env_str("JITSI_APP_ID")
+JITSI_APP_SECRET = env_str("JITSI_APP_SECRET")
+
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -273,6 +317,8 @@ STATICFILES_DIRS = [
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/altcha", BASE_DIR / "node_modules" / "altcha" / "dist"),
     ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
+    ("vendor/janus", BASE_DIR / "node_modules" / "janus-gateway" / "npm" / "dist"),
+    ("vendor/webrtc-adapter", BASE_DIR / "node_modules" / "webrtc-adapter" / "out"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -10,6 +10,7 @@ urlpatterns = [
     path("mouvement/", include("colombe.movement.urls")),
     path("groupes/", include("colombe.groups.urls")),
     path("petitions/", include("colombe.petitions.urls")),
+    path("reunions/", include("colombe.meetings.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]

@@ -1,0 +1,1 @@
+"""Video engines behind one protocol (``base.Engine``); ``get_engine`` picks a meeting's."""

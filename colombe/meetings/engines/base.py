@@ -1,0 +1,88 @@
+"""The one small protocol every video engine speaks.
+
+Colombe decides who may enter a meeting; an engine only hosts the media. Each adapter
+turns these calls into its server's API (Janus HTTP/admin API, LiveKit room service,
+BigBlueButton checksummed calls, Jitsi JWT) and never hands a room secret or an admin
+key to a browser: a browser receives a ``JoinGrant`` for one seat only."""
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from colombe.meetings.models import Meeting, Participant
+
+
+class EngineError(Exception):
+    """The engine answered, but refused or failed the request."""
+
+
+class EngineUnavailable(EngineError):
+    """The engine could not be reached: the meeting page says so plainly and offers
+    what still works (audio-only, another engine, dial-in)."""
+
+
+@dataclass(frozen=True)
+class RoomPlacement:
+    """Where a meeting's room lives. ``state`` is engine-private (room secret, stream
+    mountpoints…) and is stored server-side in ``Meeting.engine_state``."""
+
+    server: str
+    room: str
+    state: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class JoinGrant:
+    """What one participant's browser receives to enter the room.
+
+    ``client`` names the browser-side script that uses ``config`` ("janus",
+    "livekit") or is "redirect" for engines whose own page hosts the meeting (then
+    ``redirect_url`` is the personal join URL)."""
+
+    client: str
+    config: dict[str, Any] = field(default_factory=dict)
+    redirect_url: str = ""
+
+
+class Engine(Protocol):
+    name: str
+    label: str
+
+    def is_configured(self) -> bool:
+        """Whether settings name a server for this engine."""
+        ...
+
+    def health(self) -> bool:
+        """Whether the engine answers now (a short timeout; never raises)."""
+        ...
+
+    def open_room(self, meeting: "Meeting") -> RoomPlacement:
+        """Create the meeting's room if it does not exist yet (idempotent)."""
+        ...
+
+    def admit(self, meeting: "Meeting", participant: "Participant") -> JoinGrant:
+        """Let this one seat in (allowed list, access token…) and say how to join."""
+        ...
+
+    def remove(self, meeting: "Meeting", participant: "Participant") -> None:
+        """Kick the seat out and revoke its access."""
+        ...
+
+    def mute(self, meeting: "Meeting", participant: "Participant") -> None:
+        """Silence the seat's microphone."""
+        ...
+
+    def set_on_stage(self, meeting: "Meeting", participant: "Participant", on_stage: bool) -> None:
+        """Webinar: bring the seat on stage (it may publish) or back to the audience."""
+        ...
+
+    def start_recording(self, meeting: "Meeting") -> str:
+        """Start recording; returns the directory where raw files are written."""
+        ...
+
+    def stop_recording(self, meeting: "Meeting") -> None:
+        ...
+
+    def close_room(self, meeting: "Meeting") -> None:
+        """End the meeting for everyone and destroy the room (idempotent)."""
+        ...
