@@ -11,12 +11,14 @@ for GET and for POST, and their POSTs must change nothing.
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from colombe.accounts.models import User
@@ -31,6 +33,7 @@ from colombe.groups.models import (
     Post,
     Visibility,
 )
+from colombe.meetings.models import Meeting, MeetingInvitation, Minutes, Recording
 from colombe.movement.models import Membership, Territory
 from colombe.petitions import services
 from colombe.petitions.models import Petition
@@ -53,6 +56,10 @@ MISSING = "groupe-qui-n-existe-pas"
 SECRET_GROUP_SIZE = 7
 SECRET_GROUP_SIZE_RE = re.compile(rf"\b{SECRET_GROUP_SIZE}\s+(membres|members|personnes)\b")
 MISSING_PK = 999_999
+UNREACHABLE_JANUS = "http://127.0.0.1:1/janus|http://127.0.0.1:1/janus|http://127.0.0.1:1/admin"
+# Each group has one meeting for its members (audience "owner"); the secret group's is as
+# secret as the group: its title must never reach outsiders.
+SECRET_MEETING_TITLE = "Réunion Albatros-Nocturne"
 
 Expect = Callable[[str, str], int]  # (persona, visibility) -> status code
 
@@ -69,6 +76,9 @@ class Scene:
     join_request_pk: int
     charlie_membership_pk: int
     tag: str
+    meeting: Meeting
+    meeting_invitation_pk: int
+    recording_pk: int
     petition: Petition | None = None
 
 
@@ -119,6 +129,14 @@ def rhone(scene: Scene) -> dict[str, Any]:
 
 def collective(scene: Scene) -> dict[str, Any]:
     return {"slug": scene.world.collective.slug}
+
+
+def meeting(scene: Scene) -> dict[str, Any]:
+    return {"slug": scene.meeting.slug}
+
+
+def meeting_and(field: str) -> Callable[[Scene], dict[str, Any]]:
+    return lambda scene: {"slug": scene.meeting.slug, "pk": getattr(scene, field)}
 
 
 def lyon_and(pk_of: Callable[[World], int]) -> Callable[[Scene], dict[str, Any]]:
@@ -199,6 +217,24 @@ def organisers(status: int = 200) -> Expect:
     return lambda persona, state: {"anonymous": 302, "bob": status, "alice": status}.get(
         persona, 403
     )
+
+
+def knows_meeting(persona: str, visibility: str) -> bool:
+    """A members' meeting of a group: its members, and national administrators unless the
+    group is secret."""
+    return persona in GROUP_MEMBERS or (persona == "alice" and visibility != Visibility.SECRET)
+
+
+def in_meeting(then: Expect) -> Expect:
+    """404 for anyone who may not know the meeting exists, ``then`` for the others."""
+    return lambda persona, visibility: (
+        then(persona, visibility) if knows_meeting(persona, visibility) else 404
+    )
+
+
+def meeting_organisers(persona: str, visibility: str) -> int:
+    """Bob owns every group; Charlie is a member who may see but not organise."""
+    return 200 if persona in {"bob", "alice"} else 403
 
 
 def only_alice(status: int, others: int) -> Expect:
@@ -307,6 +343,59 @@ ROUTES: dict[str, Route] = {
         lambda s: {"slug": "rhone"},
         admins_only,
     ),
+    # meetings: a group's members' meeting, for each group visibility.
+    "meetings:agenda": Route(no_kwargs, everyone()),
+    "meetings:create": Route(no_kwargs, logged_in()),
+    "meetings:feed_settings": Route(no_kwargs, logged_in()),
+    "meetings:feed_revoke": Route(no_kwargs, logged_in()),
+    "meetings:my_feed": Route(lambda s: {"token": "not-a-valid-token"}, everyone(404)),
+    "meetings:detail": Route(meeting, in_meeting(everyone()), group_scoped=True),
+    "meetings:ical": Route(meeting, in_meeting(everyone()), group_scoped=True),
+    **{
+        f"meetings:{name}": Route(meeting, in_meeting(meeting_organisers), group_scoped=True)
+        for name in [
+            "edit",
+            "cancel",
+            "invitations",
+            "attendance",
+            "minutes",
+            "minutes_edit",
+            "minutes_publish",
+        ]
+    },
+    "meetings:invitation_revoke": Route(
+        meeting_and("meeting_invitation_pk"), in_meeting(meeting_organisers), group_scoped=True
+    ),
+    # Unpublished minutes: their recordings are for organisers too.
+    "meetings:recording_file": Route(
+        meeting_and("recording_pk"), in_meeting(meeting_organisers), group_scoped=True
+    ),
+    # POST only: the method is checked before the meeting is looked up, for everyone.
+    **{
+        f"meetings:{name}": Route(meeting, everyone(405), group_scoped=True)
+        for name in ["register", "unregister", "invite_members", "invite_partner"]
+    },
+    "meetings:invitation_resend": Route(
+        meeting_and("meeting_invitation_pk"), everyone(405), group_scoped=True
+    ),
+    # The room, without a seat in the session. The matrix points at a Janus that does not
+    # answer: those who may join get the plain "engine unreachable" page.
+    "meetings:invitation": Route(lambda s: {"token": "not-a-valid-token"}, everyone(404)),
+    "meetings:lobby": Route(meeting, in_meeting(everyone(503)), group_scoped=True),
+    "meetings:room": Route(meeting, in_meeting(everyone(302)), group_scoped=True),
+    "meetings:room_state": Route(meeting, everyone(404), group_scoped=True),
+    "meetings:end": Route(meeting, everyone(404), group_scoped=True),
+    **{
+        f"meetings:{name}": Route(meeting, everyone(405), group_scoped=True)
+        for name in [
+            "chat_post",
+            "hand",
+            "published",
+            "leave",
+            "moderate",
+            "recording_toggle",
+        ]
+    },
     # petitions: published ones are public; drafts are for their organisers.
     "petitions:list": Route(no_kwargs, everyone()),
     "petitions:altcha_challenge": Route(no_kwargs, everyone()),
@@ -451,6 +540,7 @@ def build_scene(world: World, group: Group) -> Scene:
     join_request = JoinRequest.objects.create(group=group, user=world.dana)
     tag = f"tag-{group.visibility}"
     group.hashtags.set(get_or_create_hashtags([tag]))
+    meeting, invitation, recording = build_meeting(world, group)
     return Scene(
         world=world,
         group=group,
@@ -460,7 +550,37 @@ def build_scene(world: World, group: Group) -> Scene:
         join_request_pk=join_request.pk,
         charlie_membership_pk=GroupMembership.objects.get(group=group, user=world.charlie).pk,
         tag=tag,
+        meeting=meeting,
+        meeting_invitation_pk=invitation.pk,
+        recording_pk=recording.pk,
     )
+
+
+def build_meeting(world: World, group: Group) -> tuple[Meeting, MeetingInvitation, Recording]:
+    """The group's members' meeting, with a guest invitation, draft minutes and a finished
+    recording."""
+    starts_at = timezone.now() + timedelta(days=1)
+    is_secret = group.visibility == Visibility.SECRET
+    meeting = Meeting.objects.create(
+        owner=group.owner,
+        group=group,
+        title=SECRET_MEETING_TITLE if is_secret else f"Réunion du groupe {group.visibility}",
+        slug=f"reunion-{group.visibility}",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=2),
+        audience=Meeting.Audience.OWNER,
+        created_by=world.bob,
+    )
+    invitation = MeetingInvitation.objects.create(
+        meeting=meeting,
+        email="invitee@example.org",
+        token_hash=f"not-a-real-hash-{group.visibility}",
+        expires_at=meeting.ends_at + timedelta(days=1),
+    )
+    Minutes.objects.create(meeting=meeting, body="Brouillon.", author=world.bob)
+    recording = Recording.objects.create(meeting=meeting, status=Recording.Status.READY)
+    recording.file.save("reunion.webm", ContentFile(b"\x1aE\xdf\xa3webm"), save=True)
+    return meeting, invitation, recording
 
 
 def build_scenes(world: World) -> dict[str, Scene]:
@@ -521,7 +641,7 @@ def leaks(body: str, persona: str, requested_url: str = "") -> list[str]:
         body = body.replace(requested_url, "").replace(escape(requested_url), "")
     clues = []
     if persona not in GROUP_MEMBERS:
-        clues += [SECRET_GROUP_NAME, SECRET_GROUP_SLUG, "tag-secret"]
+        clues += [SECRET_GROUP_NAME, SECRET_GROUP_SLUG, "tag-secret", SECRET_MEETING_TITLE]
     if persona not in PETITION_ORGANISERS:
         clues.append(DRAFT_TITLE)
     found = [clue for clue in clues if clue in body]
@@ -544,6 +664,7 @@ def test_every_url_has_an_entry() -> None:
 @pytest.mark.django_db
 def test_permission_matrix(world: World, settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path
+    settings.JANUS_SERVERS = [UNREACHABLE_JANUS]
     give_secret_group_a_distinctive_size(world)
     scenes = build_scenes(world)
     clients = {persona: client_for(world, persona) for persona in PERSONAS}
@@ -574,6 +695,7 @@ def test_outsiders_cannot_tell_a_secret_group_from_a_missing_one(
     organisers): same status as for a group or petition that does not exist, nothing of it
     in the answer, and nothing written."""
     settings.MEDIA_ROOT = tmp_path
+    settings.JANUS_SERVERS = [UNREACHABLE_JANUS]
     give_secret_group_a_distinctive_size(world)
     scenes = build_scenes(world)
     audit_entries = AuditEntry.objects.count()

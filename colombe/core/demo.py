@@ -36,6 +36,7 @@ from colombe.groups.models import (
     Visibility,
 )
 from colombe.movement.models import Membership, PartnerOrganisation, Structure, Territory
+from colombe.meetings.demo import seed_meetings
 from colombe.petitions.demo import seed_petitions
 from colombe.petitions.models import Petition, Signature
 
@@ -856,6 +857,7 @@ def seed_movement(password_hash: str, report: SeedReport) -> None:
     structures = seed_structures(territories, report)
     cast = seed_people(structures, PeopleSeeder(password_hash, report))
     seed_groups(structures, cast, report)
+    seed_meetings(structures, cast, report)
     seed_demo_petitions(structures, cast, report)
 
 

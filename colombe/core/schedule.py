@@ -17,4 +17,6 @@ PERIODIC_TASKS = (
     # Unconfirmed signatures expire; signers of long-closed petitions are anonymised.
     Periodic("colombe.petitions.tasks.purge_unconfirmed_signatures", every_seconds=60 * 60),
     Periodic("colombe.petitions.tasks.anonymise_expired_petitions", every_seconds=24 * 60 * 60),
+    # Meeting reminders a day and an hour before (each sent once per meeting).
+    Periodic("colombe.meetings.tasks.send_meeting_reminders", every_seconds=5 * 60),
 )

@@ -5,7 +5,7 @@ and optionally to one of its groups, from which it inherits its secrecy. The vid
 runs on an engine (Janus by default, see ``engines/``); Colombe keeps who may join, who
 joined, the chat, the recordings and the minutes."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -153,7 +153,7 @@ class Meeting(models.Model):
     def is_over(self) -> bool:
         return self.status in {self.Status.ENDED, self.Status.CANCELLED}
 
-    def opens_at(self) -> "timezone.datetime":
+    def opens_at(self) -> datetime:
         """People may enter the lobby a little before the start."""
         return self.starts_at - timedelta(minutes=settings.MEETING_LOBBY_OPENS_MINUTES)
 
@@ -190,6 +190,10 @@ class MeetingInvitation(models.Model):
     name = models.CharField(_("name"), max_length=120, blank=True)
     email = models.EmailField(_("email address"))
     token_hash = models.CharField(max_length=64, unique=True)
+    # The link's token is derived from this nonce and SECRET_KEY (services.personal_token),
+    # so that reminders can repeat the same personal link; the database alone holds
+    # neither the token nor enough to rebuild it.
+    token_nonce = models.CharField(max_length=32, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -410,6 +414,9 @@ class ActionItem(models.Model):
     )
     due_on = models.DateField(_("due on"), null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
+    # When the assignee was emailed this action (once the minutes are published): each
+    # assignee is told once, also about actions added or reassigned after publication.
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -417,3 +424,18 @@ class ActionItem(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class CalendarFeed(models.Model):
+    """A person's private iCal feed of "my meetings". Calendar clients send no cookies:
+    the secret in the feed's URL is the only credential, so only its SHA-256 is kept and
+    the URL is shown once, when it is (re)generated."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_feed"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user}"

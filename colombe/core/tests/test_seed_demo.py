@@ -27,6 +27,7 @@ from colombe.groups.models import (
     Thread,
     Visibility,
 )
+from colombe.meetings.models import Meeting, Minutes, Participant
 from colombe.movement.models import Membership, PartnerOrganisation, Structure, Territory
 from colombe.petitions import crypto
 from colombe.petitions import demo as petitions_demo
@@ -52,6 +53,9 @@ SEEDED_MODELS: list[type[models.Model]] = [
     DocumentVersion,
     Petition,
     PetitionRevision,
+    Meeting,
+    Participant,
+    Minutes,
     Signature,
     CounterShard,
 ]

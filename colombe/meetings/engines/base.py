@@ -5,6 +5,7 @@ turns these calls into its server's API (Janus HTTP/admin API, LiveKit room serv
 BigBlueButton checksummed calls, Jitsi JWT) and never hands a room secret or an admin
 key to a browser: a browser receives a ``JoinGrant`` for one seat only."""
 
+import secrets
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -13,12 +14,27 @@ if TYPE_CHECKING:
 
 
 class EngineError(Exception):
-    """The engine answered, but refused or failed the request."""
+    """The engine answered, but refused or failed the request. ``code`` is the
+    engine's own error code when it gave one (Janus 426 "no such room"…)."""
+
+    def __init__(self, message: str, code: int | str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class EngineNotSupported(EngineError):
+    """The engine cannot do this from the server (e.g. Jitsi cannot kick or mute without
+    a moderator in the meeting): the page tells the moderator to do it in the meeting."""
 
 
 class EngineUnavailable(EngineError):
     """The engine could not be reached: the meeting page says so plainly and offers
     what still works (audio-only, another engine, dial-in)."""
+
+
+def new_engine_token() -> str:
+    """A fresh ``Participant.engine_token``: the credential of one seat, unguessable."""
+    return secrets.token_urlsafe(24)
 
 
 @dataclass(frozen=True)
@@ -85,4 +101,14 @@ class Engine(Protocol):
 
     def close_room(self, meeting: "Meeting") -> None:
         """End the meeting for everyone and destroy the room (idempotent)."""
+        ...
+
+    def on_published(self, meeting: "Meeting", participant: "Participant") -> None:
+        """The seat started publishing (its browser says so): webinar engines that fan
+        the stage out to an audience start forwarding it now; others do nothing."""
+        ...
+
+    def audience_streams(self, meeting: "Meeting") -> list[int]:
+        """Webinar: the stream (mountpoint) ids the audience watches now; empty for
+        engines where the audience joins the room itself."""
         ...

@@ -1,0 +1,498 @@
+"""The built-in engine: Janus WebRTC Server, driven from Colombe's server.
+
+Rooms are VideoRoom rooms created with the plugin ``admin_key``, a random ``secret`` and an
+``allowed`` list; a browser gets only its seat's token (see
+docs/decisions/0003-janus-room-access.md). The same token is registered with Janus core
+``token_auth`` (admin API ``add_token``), so it also gates the Streaming plugin that webinar
+audiences watch, and revoking it shuts every door at once. Colombe itself authenticates
+with the API secret, which never leaves the server.
+
+A ``JANUS_SERVERS`` entry is "server URL|public URL|admin URL"; ``Meeting.engine_server``
+keeps the server URL of the instance that hosts the room."""
+
+import json
+import secrets
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from colombe.meetings.engines.base import (
+    EngineError,
+    EngineUnavailable,
+    JoinGrant,
+    RoomPlacement,
+    new_engine_token,
+)
+
+if TYPE_CHECKING:
+    from colombe.meetings.models import Meeting, Participant
+
+VIDEOROOM = "janus.plugin.videoroom"
+STREAMING = "janus.plugin.streaming"
+REQUEST_TIMEOUT_SECONDS = 5.0
+HEALTH_TIMEOUT_SECONDS = 1.0
+
+# Janus error codes Colombe treats as "already done" (idempotent calls).
+NO_SUCH_ROOM = 426
+NO_SUCH_FEED = 428
+NO_SUCH_MOUNTPOINT = 455
+TOKEN_UNKNOWN = 490
+UNAUTHORIZED = 433
+
+MEETING_BITRATE = 512_000  # per publisher; a 50-person grid receives many of them
+STAGE_BITRATE = 1_000_000  # a webinar stage has few publishers and a large audience
+FIR_FREQUENCY_SECONDS = 10  # late viewers of a forwarded stream get a key frame soon
+OPUS_PAYLOAD_TYPE = 111
+VP8_PAYLOAD_TYPE = 96
+
+
+def _new_numeric_id() -> int:
+    """Janus ids are JSON numbers: stay within the integers JavaScript holds exactly."""
+    return secrets.randbelow(2**52) + 1
+
+
+@dataclass(frozen=True)
+class JanusInstance:
+    server_url: str
+    public_url: str
+    admin_url: str
+
+    @classmethod
+    def parse(cls, entry: str) -> "JanusInstance":
+        parts = [part.strip() for part in entry.split("|")]
+        if len(parts) != 3 or not all(parts):
+            raise EngineError(f"JANUS_SERVERS entry must be 'server|public|admin' URLs: {entry!r}")
+        return cls(*parts)
+
+
+def configured_instances() -> list[JanusInstance]:
+    return [JanusInstance.parse(entry) for entry in settings.JANUS_SERVERS]
+
+
+class JanusClient:
+    """The HTTP API (sessions, handles, plugin messages) and the admin API of one Janus."""
+
+    def __init__(
+        self,
+        instance: JanusInstance,
+        *,
+        secret: str | None = None,
+        timeout: float = REQUEST_TIMEOUT_SECONDS,
+    ) -> None:
+        self.instance = instance
+        self.timeout = timeout
+        self.secret = secret or settings.JANUS_ADMIN_SECRET
+
+    def _post(self, url: str, payload: dict[str, Any]) -> dict[str, Any]:
+        body = json.dumps({**payload, "transaction": secrets.token_hex(8)}).encode()
+        request = urllib.request.Request(
+            url, data=body, method="POST", headers={"Content-Type": "application/json"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                answer: dict[str, Any] = json.load(response)
+        except (OSError, ValueError) as error:  # refused, timed out, not JSON
+            raise EngineUnavailable(f"Janus at {url} did not answer: {error}") from error
+        if answer.get("janus") == "error":
+            error_info = answer.get("error", {})
+            raise EngineError(
+                f"Janus refused the request: {error_info.get('reason', answer)}",
+                code=error_info.get("code"),
+            )
+        return answer
+
+    def admin(self, request: str, **fields: Any) -> dict[str, Any]:
+        payload = {"janus": request, "admin_secret": self.secret, **fields}
+        return self._post(self.instance.admin_url, payload)
+
+    @contextmanager
+    def plugin(self, plugin: str) -> Iterator["PluginHandle"]:
+        """A short-lived session attached to one plugin, destroyed afterwards."""
+        base = self.instance.server_url
+        session = self._post(base, {"janus": "create", "apisecret": self.secret})["data"]["id"]
+        try:
+            attached = self._post(
+                f"{base}/{session}", {"janus": "attach", "plugin": plugin, "apisecret": self.secret}
+            )
+            yield PluginHandle(self, f"{base}/{session}/{attached['data']['id']}")
+        finally:
+            try:
+                self._post(f"{base}/{session}", {"janus": "destroy", "apisecret": self.secret})
+            except EngineError:
+                pass  # the session expires on its own after session_timeout
+
+    def plugin_request(self, plugin: str, body: dict[str, Any]) -> dict[str, Any]:
+        with self.plugin(plugin) as handle:
+            return handle.request(body)
+
+    def health(self) -> bool:
+        try:
+            with urllib.request.urlopen(
+                f"{self.instance.server_url}/info", timeout=HEALTH_TIMEOUT_SECONDS
+            ) as response:
+                return bool(json.load(response).get("janus") == "server_info")
+        except (OSError, ValueError):
+            return False
+
+
+class PluginHandle:
+    def __init__(self, client: JanusClient, url: str) -> None:
+        self.client = client
+        self.url = url
+
+    def request(self, body: dict[str, Any]) -> dict[str, Any]:
+        """A synchronous plugin request; plugin errors come inside a success answer."""
+        answer = self.client._post(
+            self.url, {"janus": "message", "body": body, "apisecret": self.client.secret}
+        )
+        data: dict[str, Any] = answer.get("plugindata", {}).get("data", {})
+        if "error_code" in data or "error" in data:
+            raise EngineError(
+                f"Janus {body.get('request')} failed: {data.get('error', data)}",
+                code=data.get("error_code"),
+            )
+        return data
+
+
+def _ignoring(codes: set[int], call: Any, *args: Any) -> Any:
+    """Run an idempotent call, treating "already gone" answers as success."""
+    try:
+        return call(*args)
+    except EngineUnavailable:
+        raise
+    except EngineError as error:
+        if error.code in codes:
+            return None
+        raise
+
+
+class JanusEngine:
+    name = "janus"
+    label = "Janus (built-in)"
+
+    def is_configured(self) -> bool:
+        return bool(settings.JANUS_SERVERS)
+
+    def health(self) -> bool:
+        try:
+            instances = configured_instances()
+        except EngineError:
+            return False
+        return any(JanusClient(instance).health() for instance in instances)
+
+    # Placement -----------------------------------------------------------------------
+
+    def _client(self, meeting: "Meeting") -> JanusClient:
+        for instance in configured_instances():
+            if instance.server_url == meeting.engine_server:
+                return JanusClient(instance)
+        raise EngineUnavailable(f"Janus server {meeting.engine_server!r} is no longer configured")
+
+    def _least_loaded_instance(self) -> JanusInstance:
+        """The healthy instance hosting the fewest open rooms (counted in Colombe's
+        database: no round trip to every server)."""
+        from colombe.meetings.models import Meeting
+
+        open_rooms = Meeting.objects.filter(engine=self.name).exclude(
+            status__in=[Meeting.Status.ENDED, Meeting.Status.CANCELLED]
+        )
+        instances = configured_instances()
+        instances.sort(
+            key=lambda instance: open_rooms.filter(engine_server=instance.server_url).count()
+        )
+        for instance in instances:
+            if JanusClient(instance).health():
+                return instance
+        raise EngineUnavailable("No Janus server answers")
+
+    def _secret(self, meeting: "Meeting") -> str:
+        return str(meeting.engine_state["secret"])
+
+    def _room_body(self, meeting: "Meeting", request: str, **fields: Any) -> dict[str, Any]:
+        return {
+            "request": request,
+            "room": int(meeting.engine_room),
+            "secret": self._secret(meeting),
+            **fields,
+        }
+
+    def _room_exists(self, client: JanusClient, meeting: "Meeting") -> bool:
+        data = client.plugin_request(
+            VIDEOROOM, {"request": "exists", "room": int(meeting.engine_room)}
+        )
+        return bool(data.get("exists"))
+
+    def open_room(self, meeting: "Meeting") -> RoomPlacement:
+        if meeting.engine_room and meeting.engine_state.get("secret"):
+            client = self._client(meeting)
+            if self._room_exists(client, meeting):
+                return self._placement(meeting)
+        else:
+            client = JanusClient(self._least_loaded_instance())
+            meeting.engine_server = client.instance.server_url
+            meeting.engine_room = str(_new_numeric_id())
+            meeting.engine_state = {"secret": secrets.token_urlsafe(24), "mountpoints": {}}
+        client.plugin_request(VIDEOROOM, self._create_body(meeting))
+        meeting.save(update_fields=["engine_server", "engine_room", "engine_state"])
+        return self._placement(meeting)
+
+    def _placement(self, meeting: "Meeting") -> RoomPlacement:
+        return RoomPlacement(
+            server=meeting.engine_server, room=meeting.engine_room, state=meeting.engine_state
+        )
+
+    def _create_body(self, meeting: "Meeting") -> dict[str, Any]:
+        from colombe.meetings.models import MEETING_PUBLISHERS_MAX, WEBINAR_STAGE_MAX
+
+        return {
+            "request": "create",
+            "room": int(meeting.engine_room),
+            "admin_key": settings.JANUS_ROOM_ADMIN_KEY,
+            "secret": self._secret(meeting),
+            "description": f"colombe-{meeting.pk}",
+            "is_private": True,
+            "allowed": [],  # an empty list still turns the token check on
+            "publishers": WEBINAR_STAGE_MAX if meeting.is_webinar else MEETING_PUBLISHERS_MAX,
+            "bitrate": STAGE_BITRATE if meeting.is_webinar else MEETING_BITRATE,
+            "fir_freq": FIR_FREQUENCY_SECONDS,
+            "audiocodec": "opus",
+            "videocodec": "vp8",
+            "notify_joining": True,
+            "rec_dir": str(self._recordings_root(meeting)),
+            "permanent": False,
+        }
+
+    def _recordings_root(self, meeting: "Meeting") -> Path:
+        return Path(settings.JANUS_RECORDINGS_DIR) / f"meeting-{meeting.pk}"
+
+    # Seats -----------------------------------------------------------------------------
+
+    def _ensure_seat_identity(self, participant: "Participant") -> None:
+        changed = []
+        if not participant.engine_token:
+            participant.engine_token = new_engine_token()
+            changed.append("engine_token")
+        if not participant.engine_feed:
+            participant.engine_feed = str(_new_numeric_id())
+            changed.append("engine_feed")
+        if changed and participant.pk:
+            participant.save(update_fields=changed)
+
+    def _joins_room(self, meeting: "Meeting", participant: "Participant") -> bool:
+        """Webinar audiences watch the Streaming mountpoints; everyone else is in the room."""
+        return not meeting.is_webinar or participant.may_publish
+
+    def _set_core_token(
+        self, client: JanusClient, participant: "Participant", plugins: list[str]
+    ) -> None:
+        """Register the seat's token with Janus core for exactly these plugins (adding a
+        token that exists extends its plugins, so the others are taken away explicitly)."""
+        client.admin("add_token", token=participant.engine_token, plugins=plugins)
+        others = [plugin for plugin in (VIDEOROOM, STREAMING) if plugin not in plugins]
+        if others:
+            client.admin("disallow_token", token=participant.engine_token, plugins=others)
+
+    def _revoke_core_token(self, client: JanusClient, participant: "Participant") -> None:
+        # Janus answers a generic 490 when the token is unknown: already revoked.
+        _ignoring({TOKEN_UNKNOWN}, lambda: client.admin("remove_token", token=participant.engine_token))
+
+    def admit(self, meeting: "Meeting", participant: "Participant") -> JoinGrant:
+        client = self._client(meeting)
+        self._ensure_seat_identity(participant)
+        joins_room = self._joins_room(meeting, participant)
+        self._set_core_token(client, participant, [VIDEOROOM, STREAMING] if joins_room else [STREAMING])
+        if joins_room:
+            client.plugin_request(
+                VIDEOROOM,
+                self._room_body(meeting, "allowed", action="add", allowed=[participant.engine_token]),
+            )
+        return JoinGrant(
+            client="janus",
+            config={
+                "server": client.instance.public_url,
+                "room": int(meeting.engine_room),
+                "token": participant.engine_token,
+                "feed": int(participant.engine_feed),
+                "display": participant.display_name,
+                "publish": joins_room,
+                "audio_only": participant.audio_only,
+                "mountpoints": [] if joins_room else self.audience_streams(meeting),
+            },
+        )
+
+    def allowed_tokens(self, meeting: "Meeting") -> list[str]:
+        """The room's allowed list as Janus holds it (adding nothing answers the list)."""
+        data = self._client(meeting).plugin_request(
+            VIDEOROOM, self._room_body(meeting, "allowed", action="add", allowed=[])
+        )
+        return list(data.get("allowed", []))
+
+    def remove(self, meeting: "Meeting", participant: "Participant") -> None:
+        if not participant.engine_token:
+            return
+        client = self._client(meeting)
+        self._revoke_core_token(client, participant)
+        if not meeting.engine_room:
+            return
+        self._leave_room(client, meeting, participant)
+
+    def _leave_room(self, client: JanusClient, meeting: "Meeting", participant: "Participant") -> None:
+        self._stop_forwarding(client, meeting, participant)
+        with client.plugin(VIDEOROOM) as handle:
+            _ignoring(
+                {NO_SUCH_ROOM},
+                handle.request,
+                self._room_body(meeting, "allowed", action="remove", allowed=[participant.engine_token]),
+            )
+            if participant.engine_feed:
+                _ignoring(
+                    {NO_SUCH_ROOM, NO_SUCH_FEED},
+                    handle.request,
+                    self._room_body(meeting, "kick", id=int(participant.engine_feed)),
+                )
+
+    def mute(self, meeting: "Meeting", participant: "Participant") -> None:
+        self._client(meeting).plugin_request(
+            VIDEOROOM,
+            self._room_body(
+                meeting, "moderate", id=int(participant.engine_feed), mute_audio=True
+            ),
+        )
+
+    def set_on_stage(self, meeting: "Meeting", participant: "Participant", on_stage: bool) -> None:
+        """Stage seats are in the room's allowed list (they publish); audience seats only
+        hold a Streaming token. Demoting kicks the seat out of the room: its page falls
+        back to the audience stream."""
+        client = self._client(meeting)
+        self._ensure_seat_identity(participant)
+        if on_stage:
+            self._set_core_token(client, participant, [VIDEOROOM, STREAMING])
+            client.plugin_request(
+                VIDEOROOM,
+                self._room_body(meeting, "allowed", action="add", allowed=[participant.engine_token]),
+            )
+        else:
+            self._set_core_token(client, participant, [STREAMING])
+            self._leave_room(client, meeting, participant)
+
+    # Webinar fan-out ------------------------------------------------------------------
+
+    def audience_streams(self, meeting: "Meeting") -> list[int]:
+        mountpoints = meeting.engine_state.get("mountpoints", {})
+        return sorted(int(mountpoint["id"]) for mountpoint in mountpoints.values())
+
+    def on_published(self, meeting: "Meeting", participant: "Participant") -> None:
+        """Forward a stage seat's audio and video to a Streaming mountpoint of its own."""
+        if not meeting.is_webinar or not participant.engine_feed:
+            return
+        client = self._client(meeting)
+        with transaction.atomic():
+            locked = type(meeting).objects.select_for_update().get(pk=meeting.pk)
+            mountpoints = locked.engine_state.setdefault("mountpoints", {})
+            if participant.engine_feed in mountpoints:
+                meeting.engine_state = locked.engine_state
+                return
+            mountpoint = self._create_mountpoint(client, meeting)
+            mountpoint["stream_ids"] = self._forward(client, meeting, participant, mountpoint)
+            mountpoints[participant.engine_feed] = mountpoint
+            locked.save(update_fields=["engine_state"])
+            meeting.engine_state = locked.engine_state
+
+    def _create_mountpoint(self, client: JanusClient, meeting: "Meeting") -> dict[str, Any]:
+        mountpoint_id = _new_numeric_id()
+        data = client.plugin_request(
+            STREAMING,
+            {
+                "request": "create",
+                "type": "rtp",
+                "id": mountpoint_id,
+                "admin_key": settings.JANUS_ROOM_ADMIN_KEY,
+                "secret": self._secret(meeting),
+                "description": f"colombe-{meeting.pk}-stage",
+                "is_private": True,
+                "media": [
+                    {"type": "audio", "mid": "a", "port": 0, "pt": OPUS_PAYLOAD_TYPE, "codec": "opus"},
+                    {"type": "video", "mid": "v", "port": 0, "pt": VP8_PAYLOAD_TYPE, "codec": "vp8"},
+                ],
+            },
+        )
+        ports = {media["mid"]: media["port"] for media in data["stream"]["ports"]}
+        return {"id": mountpoint_id, "audio_port": ports["a"], "video_port": ports["v"]}
+
+    def _forward(
+        self,
+        client: JanusClient,
+        meeting: "Meeting",
+        participant: "Participant",
+        mountpoint: dict[str, Any],
+    ) -> list[int]:
+        data = client.plugin_request(
+            VIDEOROOM,
+            self._room_body(
+                meeting,
+                "rtp_forward",
+                publisher_id=int(participant.engine_feed),
+                admin_key=settings.JANUS_ROOM_ADMIN_KEY,
+                host=settings.JANUS_RTP_FORWARD_HOST,
+                audio_port=mountpoint["audio_port"],
+                audio_pt=OPUS_PAYLOAD_TYPE,
+                video_port=mountpoint["video_port"],
+                video_pt=VP8_PAYLOAD_TYPE,
+            ),
+        )
+        return [int(stream["stream_id"]) for stream in data.get("forwarders", [])]
+
+    def _stop_forwarding(
+        self, client: JanusClient, meeting: "Meeting", participant: "Participant"
+    ) -> None:
+        mountpoint = meeting.engine_state.get("mountpoints", {}).pop(participant.engine_feed, None)
+        if mountpoint is None:
+            return
+        self._destroy_mountpoint(client, meeting, mountpoint)
+        meeting.save(update_fields=["engine_state"])
+
+    def _destroy_mountpoint(
+        self, client: JanusClient, meeting: "Meeting", mountpoint: dict[str, Any]
+    ) -> None:
+        _ignoring(
+            {NO_SUCH_MOUNTPOINT},
+            client.plugin_request,
+            STREAMING,
+            {"request": "destroy", "id": int(mountpoint["id"]), "secret": self._secret(meeting)},
+        )
+
+    # Recording -------------------------------------------------------------------------
+
+    def start_recording(self, meeting: "Meeting") -> str:
+        """Each recording gets its own folder, so processing one never mixes another's files."""
+        directory = self._recordings_root(meeting) / timezone.now().strftime("%Y%m%d-%H%M%S-%f")
+        directory.mkdir(parents=True, exist_ok=True)
+        with self._client(meeting).plugin(VIDEOROOM) as handle:
+            handle.request(self._room_body(meeting, "edit", new_rec_dir=str(directory)))
+            handle.request(self._room_body(meeting, "enable_recording", record=True))
+        return str(directory)
+
+    def stop_recording(self, meeting: "Meeting") -> None:
+        self._client(meeting).plugin_request(
+            VIDEOROOM, self._room_body(meeting, "enable_recording", record=False)
+        )
+
+    # End -------------------------------------------------------------------------------
+
+    def close_room(self, meeting: "Meeting") -> None:
+        if not meeting.engine_room or "secret" not in meeting.engine_state:
+            return
+        client = self._client(meeting)
+        for mountpoint in meeting.engine_state.get("mountpoints", {}).values():
+            self._destroy_mountpoint(client, meeting, mountpoint)
+        _ignoring({NO_SUCH_ROOM}, client.plugin_request, VIDEOROOM, self._room_body(meeting, "destroy"))
+        meeting.engine_state["mountpoints"] = {}
+        meeting.save(update_fields=["engine_state"])
