@@ -8,8 +8,10 @@ step is measured over a fixed window: viewers actually decoding video, Janus CPU
 (/proc/<pid>/stat), egress bytes (the namespace's /proc/net/dev, and the bytes the
 viewers report receiving), and the CPU of the client browsers on the same two cores.
 
-``python -m bench.meetings_media --out FILE`` is started by ``bench.meetings`` through
-``ip netns exec``; it writes its figures as JSON to FILE."""
+It drives Janus with a small client of its own rather than through Colombe's engine: no
+database is reachable inside the namespace, and this part measures Janus, not Colombe
+(the control plane does that). ``python -m bench.meetings_media --out FILE`` is started
+by ``bench.meetings`` through ``ip netns exec``; it writes its figures as JSON to FILE."""
 
 import argparse
 import json

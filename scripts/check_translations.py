@@ -11,7 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRY = re.compile(
-    r"(?:^#, (?P<flags>.*)\n)?(?:^#.*\n)*"
+    r"(?P<comments>(?:^#.*\n)*)"
     r'^msgid (?P<id>(?:".*"\n)+)'
     r'(?:^msgid_plural .*\n(?:".*"\n)*)?'
     r'(?P<str>(?:^msgstr(?:\[\d\])? (?:".*"\n)+)+)',
@@ -29,7 +29,8 @@ def problems(po_file: Path) -> list[str]:
         msgid = unquote(match.group("id"))
         if not msgid:
             continue
-        if "fuzzy" in (match.group("flags") or ""):
+        # The flags line ("#, fuzzy, python-format") may follow reference lines ("#: …").
+        if re.search(r"^#,.*\bfuzzy\b", match.group("comments"), re.M):
             found.append(f"fuzzy: {msgid!r}")
         strings = re.findall(r'^msgstr(?:\[\d\])? ((?:".*"\n)+)', match.group("str"), re.M)
         if any(not unquote(s) for s in strings):

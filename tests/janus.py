@@ -112,9 +112,17 @@ def launch_janus(
         **config,
     )
     log_file = base_dir / "janus.log"
-    command = [*command_prefix, "janus", "-F", str(config_dir), "-C", str(config_dir / "janus.jcfg")]
+    command = [
+        *command_prefix,
+        "janus",
+        "-F",
+        str(config_dir),
+        "-C",
+        str(config_dir / "janus.jcfg"),
+        "-o",  # no colours in the log file
+    ]
     with log_file.open("wb") as log:
-        process = subprocess.Popen(command + ["-o"], stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     server = JanusServer(
         http_url=f"http://{bind_ip}:{http_port}/janus",
         admin_url=f"http://{bind_ip}:{admin_port}/admin",

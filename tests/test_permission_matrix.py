@@ -366,9 +366,9 @@ ROUTES: dict[str, Route] = {
     "meetings:invitation_revoke": Route(
         meeting_and("meeting_invitation_pk"), in_meeting(meeting_organisers), group_scoped=True
     ),
-    # Unpublished minutes: their recordings are for organisers too.
+    # Finished recordings are for everyone who may see the meeting.
     "meetings:recording_file": Route(
-        meeting_and("recording_pk"), in_meeting(meeting_organisers), group_scoped=True
+        meeting_and("recording_pk"), in_meeting(everyone()), group_scoped=True
     ),
     # POST only: the method is checked before the meeting is looked up, for everyone.
     **{

@@ -35,8 +35,8 @@ from colombe.groups.models import (
     Thread,
     Visibility,
 )
-from colombe.movement.models import Membership, PartnerOrganisation, Structure, Territory
 from colombe.meetings.demo import seed_meetings
+from colombe.movement.models import Membership, PartnerOrganisation, Structure, Territory
 from colombe.petitions.demo import seed_petitions
 from colombe.petitions.models import Petition, Signature
 

@@ -219,7 +219,7 @@ def minutes_publish(request: HttpRequest, meeting: Meeting) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
-@meeting_view("meetings.read_minutes")
+@meeting_view("meetings.watch_recordings")
 def recording_file(request: HttpRequest, meeting: Meeting, pk: int) -> HttpResponseBase:
     recording = Recording.objects.filter(
         meeting=meeting, pk=pk, status=Recording.Status.READY

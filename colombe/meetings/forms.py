@@ -6,6 +6,7 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo, available_timezones
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -67,7 +68,21 @@ class MeetingForm(forms.Form):
         help_text=_("A phone number and code, shown when the video engine is unreachable."),
     )
 
-    def __init__(self, *args: Any, fixed_audience: bool = False, **kwargs: Any) -> None:
+    engine = forms.ChoiceField(
+        label=_("Video engine"),
+        help_text=_(
+            "Only national administrators choose: other engines run on servers the "
+            "movement pays for."
+        ),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        fixed_audience: bool = False,
+        engine_choices: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("initial", {})
         kwargs["initial"] = {
             "time_zone": timezone.get_current_timezone_name(),
@@ -79,6 +94,12 @@ class MeetingForm(forms.Form):
         super().__init__(*args, **kwargs)
         if fixed_audience:  # a private or secret group's meeting is for its members
             del self.fields["audience"]
+        if engine_choices and len(engine_choices) > 1:
+            engine_field = cast(forms.ChoiceField, self.fields["engine"])
+            engine_field.choices = engine_choices
+            self.fields["engine"].initial = settings.MEETING_DEFAULT_ENGINE
+        else:  # nothing to choose: the default engine
+            del self.fields["engine"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -134,6 +155,7 @@ class MeetingForm(forms.Form):
             "capacity": meeting.capacity,
             "registration_required": meeting.registration_required,
             "dial_in": meeting.dial_in,
+            "engine": meeting.engine,
         }
 
 

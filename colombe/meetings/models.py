@@ -174,9 +174,7 @@ class MeetingInvitation(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.GUEST)
-    role = models.CharField(
-        _("role"), max_length=10, choices=Role.choices, default=Role.ATTENDEE
-    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.ATTENDEE)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

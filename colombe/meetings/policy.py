@@ -15,9 +15,9 @@ from django.db.models import Q, QuerySet
 from colombe.core import policy
 from colombe.groups.models import Group, GroupMembership, Visibility
 from colombe.groups.policy import is_moderator as moderates_group
+from colombe.meetings.models import Meeting, MeetingInvitation, Registration
 from colombe.movement.models import Membership, Structure
 from colombe.movement.policy import is_authenticated, leads_or_administers
-from colombe.meetings.models import Meeting, MeetingInvitation, Registration
 
 
 def _active_structure_ids(user: Any) -> QuerySet:
@@ -34,9 +34,7 @@ def _group_ids(user: Any, roles: list[str] | None = None) -> QuerySet:
 
 
 def _invited_meeting_ids(user: Any) -> QuerySet:
-    return MeetingInvitation.objects.filter(user=user, revoked_at__isnull=True).values(
-        "meeting_id"
-    )
+    return MeetingInvitation.objects.filter(user=user, revoked_at__isnull=True).values("meeting_id")
 
 
 def _public_condition() -> Q:
@@ -57,10 +55,7 @@ def _organised_by(user: Any) -> Q:
         user=user, revoked_at__isnull=True, role=MeetingInvitation.Role.MODERATOR
     ).values("meeting_id")
     return (
-        structure_led
-        | Q(group_id__in=moderated)
-        | Q(created_by=user)
-        | Q(pk__in=moderator_invited)
+        structure_led | Q(group_id__in=moderated) | Q(created_by=user) | Q(pk__in=moderator_invited)
     )
 
 
@@ -120,11 +115,14 @@ def has_confirmed_seat(user: Any, meeting: Meeting) -> bool:
     """Whether a registration (when required) lets the user in."""
     if not meeting.registration_required:
         return True
-    return Registration.objects.filter(
-        meeting=meeting, user=user, status=Registration.Status.CONFIRMED
-    ).exists() or MeetingInvitation.objects.filter(
-        meeting=meeting, user=user, revoked_at__isnull=True
-    ).exists()
+    return (
+        Registration.objects.filter(
+            meeting=meeting, user=user, status=Registration.Status.CONFIRMED
+        ).exists()
+        or MeetingInvitation.objects.filter(
+            meeting=meeting, user=user, revoked_at__isnull=True
+        ).exists()
+    )
 
 
 @policy.register("meetings.join")
@@ -161,3 +159,11 @@ def can_read_minutes(user: Any, meeting: Meeting) -> bool:
     if minutes is not None and minutes.published_at is not None:
         return True
     return is_organiser(user, meeting)
+
+
+@policy.register("meetings.watch_recordings")
+def can_watch_recordings(user: Any, meeting: Meeting) -> bool:
+    """Finished recordings are for everyone who may see the meeting: everyone in the room
+    saw the recording notice, and the meeting's visibility already says who may know
+    what was said (``policy.require`` answers 404 to the others)."""
+    return True

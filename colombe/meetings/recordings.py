@@ -101,7 +101,8 @@ def _filter_graph(tracks: list[Track], start_us: int) -> tuple[str, list[str]]:
     elif video:
         columns = math.ceil(math.sqrt(len(video)))
         layout = "|".join(
-            f"{(n % columns) * TILE_WIDTH}_{(n // columns) * TILE_HEIGHT}" for n in range(len(video))
+            f"{(n % columns) * TILE_WIDTH}_{(n // columns) * TILE_HEIGHT}"
+            for n in range(len(video))
         )
         inputs = "".join(f"[v{i}]" for i in video)
         filters.append(
@@ -116,12 +117,13 @@ def combine(tracks: list[Track], converted: list[Path], target: Path) -> None:
     start_us = min(track.first_packet_us for track in tracks)
     graph, maps = _filter_graph(tracks, start_us)
     inputs = [argument for path in converted for argument in ("-i", str(path))]
+    video_codec = ["-c:v", "libvpx", "-b:v", "1M", "-deadline", "good", "-cpu-used", "4"]
+    audio_codec = ["-c:a", "libopus", "-b:a", "64k"]
     _run(
-        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", *inputs]
-        + ["-filter_complex", graph, *maps]
-        + ["-c:v", "libvpx", "-b:v", "1M", "-deadline", "good", "-cpu-used", "4"]
-        + ["-c:a", "libopus", "-b:a", "64k"]
-        + [str(target)]
+        [
+            *("ffmpeg", "-hide_banner", "-loglevel", "error", "-y", *inputs),
+            *("-filter_complex", graph, *maps, *video_codec, *audio_codec, str(target)),
+        ]
     )
 
 

@@ -90,7 +90,10 @@ def plain_page(
 
 def engine_unavailable(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     """The engine cannot be reached: say so and offer what still works (503, never 500)."""
-    return plain_page(request, "engine_unavailable.html", 503, meeting=meeting)
+    may_organise = policy.has_perm(request.user, "meetings.organise", meeting)
+    return plain_page(
+        request, "engine_unavailable.html", 503, meeting=meeting, may_organise=may_organise
+    )
 
 
 @require_GET

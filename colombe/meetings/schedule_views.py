@@ -23,8 +23,8 @@ from django.views.decorators.http import require_POST
 
 from colombe.core import policy
 from colombe.groups.models import Group, GroupMembership
-from colombe.meetings import forms, ical, services
-from colombe.meetings.models import Meeting, Registration
+from colombe.meetings import engines, forms, ical, services
+from colombe.meetings.models import Meeting, Recording, Registration
 from colombe.movement.models import Membership, Structure
 
 PAGE_SIZE = 20
@@ -158,6 +158,7 @@ def detail(request: HttpRequest, meeting: Meeting) -> HttpResponse:
         "is_open": not meeting.is_over and meeting.opens_at() <= now < meeting.ends_at,
         "may_join": policy.has_perm(user, "meetings.join", meeting),
         "is_organiser": policy.has_perm(user, "meetings.organise", meeting),
+        "recordings": meeting.recordings.filter(status=Recording.Status.READY).exclude(file=""),
     }
     return render(request, "meetings/detail.html", context)
 
@@ -194,7 +195,11 @@ def create(request: HttpRequest) -> HttpResponse:
     structure, group = chosen
     policy.require(request.user, "meetings.schedule", group or structure)
     fixed_audience = services.audience_for(group, "") == Meeting.Audience.OWNER
-    form = forms.NewMeetingForm(request.POST or None, fixed_audience=fixed_audience)
+    form = forms.NewMeetingForm(
+        request.POST or None,
+        fixed_audience=fixed_audience,
+        engine_choices=engine_choices_for(request.user),
+    )
     context = {
         "form": form,
         "structure": structure,
@@ -218,6 +223,13 @@ def create(request: HttpRequest) -> HttpResponse:
     return redirect(meetings[0])
 
 
+def engine_choices_for(user: Any) -> list[tuple[str, str]] | None:
+    """National administrators pick among the engines configured on this server."""
+    if not policy.is_national_admin(user):
+        return None
+    return [(engine.name, str(engine.label)) for engine in engines.configured_engines()]
+
+
 def scheduled_message(count: int) -> str:
     return ngettext(
         "The meeting has been scheduled.", "%(count)s meetings have been scheduled.", count
@@ -235,6 +247,7 @@ def edit(request: HttpRequest, meeting: Meeting) -> HttpResponse:
         request.POST or None,
         initial=forms.MeetingForm.initial_for(meeting),
         fixed_audience=fixed_audience,
+        engine_choices=engine_choices_for(request.user),
     )
     context = {"form": form, "meeting": meeting, "fixed_audience": fixed_audience}
     if request.method != "POST":

@@ -96,8 +96,7 @@ class Engine(Protocol):
         """Start recording; returns the directory where raw files are written."""
         ...
 
-    def stop_recording(self, meeting: "Meeting") -> None:
-        ...
+    def stop_recording(self, meeting: "Meeting") -> None: ...
 
     def close_room(self, meeting: "Meeting") -> None:
         """End the meeting for everyone and destroy the room (idempotent)."""

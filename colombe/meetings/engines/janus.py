@@ -15,7 +15,7 @@ import secrets
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -109,9 +109,24 @@ class JanusClient:
             )
         return answer
 
-    def admin(self, request: str, **fields: Any) -> dict[str, Any]:
+    def admin(self, request: str, path: str = "", **fields: Any) -> dict[str, Any]:
+        """An admin API request; ``path`` is "/<session>" or "/<session>/<handle>"."""
         payload = {"janus": request, "admin_secret": self.secret, **fields}
-        return self._post(self.instance.admin_url, payload)
+        return self._post(f"{self.instance.admin_url}{path}", payload)
+
+    def publisher_streams(self, feed: int) -> list[dict[str, Any]]:
+        """The streams (type, mid) a VideoRoom publisher sends, found through the admin
+        API: the moderate request needs the audio stream's mid, which only the
+        publisher's handle knows. Walks every handle — acceptable for a rare moderator
+        action on a loopback API."""
+        for session in self.admin("list_sessions").get("sessions", []):
+            handles = self.admin("list_handles", path=f"/{session}").get("handles", [])
+            for handle in handles:
+                info = self.admin("handle_info", path=f"/{session}/{handle}").get("info", {})
+                plugin_state = info.get("plugin_specific", {})
+                if info.get("plugin") == VIDEOROOM and plugin_state.get("id") == feed:
+                    return list(plugin_state.get("streams", []))
+        return []
 
     @contextmanager
     def plugin(self, plugin: str) -> Iterator["PluginHandle"]:
@@ -124,10 +139,9 @@ class JanusClient:
             )
             yield PluginHandle(self, f"{base}/{session}/{attached['data']['id']}")
         finally:
-            try:
+            # If destroying fails, the session expires on its own after session_timeout.
+            with suppress(EngineError):
                 self._post(f"{base}/{session}", {"janus": "destroy", "apisecret": self.secret})
-            except EngineError:
-                pass  # the session expires on its own after session_timeout
 
     def plugin_request(self, plugin: str, body: dict[str, Any]) -> dict[str, Any]:
         with self.plugin(plugin) as handle:
@@ -176,7 +190,7 @@ def _ignoring(codes: set[int], call: Any, *args: Any) -> Any:
 
 class JanusEngine:
     name = "janus"
-    label = "Janus (built-in)"
+    label = "Janus"
 
     def is_configured(self) -> bool:
         return bool(settings.JANUS_SERVERS)
@@ -302,17 +316,23 @@ class JanusEngine:
 
     def _revoke_core_token(self, client: JanusClient, participant: "Participant") -> None:
         # Janus answers a generic 490 when the token is unknown: already revoked.
-        _ignoring({TOKEN_UNKNOWN}, lambda: client.admin("remove_token", token=participant.engine_token))
+        _ignoring(
+            {TOKEN_UNKNOWN}, lambda: client.admin("remove_token", token=participant.engine_token)
+        )
 
     def admit(self, meeting: "Meeting", participant: "Participant") -> JoinGrant:
         client = self._client(meeting)
         self._ensure_seat_identity(participant)
         joins_room = self._joins_room(meeting, participant)
-        self._set_core_token(client, participant, [VIDEOROOM, STREAMING] if joins_room else [STREAMING])
+        self._set_core_token(
+            client, participant, [VIDEOROOM, STREAMING] if joins_room else [STREAMING]
+        )
         if joins_room:
             client.plugin_request(
                 VIDEOROOM,
-                self._room_body(meeting, "allowed", action="add", allowed=[participant.engine_token]),
+                self._room_body(
+                    meeting, "allowed", action="add", allowed=[participant.engine_token]
+                ),
             )
         return JoinGrant(
             client="janus",
@@ -344,13 +364,17 @@ class JanusEngine:
             return
         self._leave_room(client, meeting, participant)
 
-    def _leave_room(self, client: JanusClient, meeting: "Meeting", participant: "Participant") -> None:
+    def _leave_room(
+        self, client: JanusClient, meeting: "Meeting", participant: "Participant"
+    ) -> None:
         self._stop_forwarding(client, meeting, participant)
         with client.plugin(VIDEOROOM) as handle:
             _ignoring(
                 {NO_SUCH_ROOM},
                 handle.request,
-                self._room_body(meeting, "allowed", action="remove", allowed=[participant.engine_token]),
+                self._room_body(
+                    meeting, "allowed", action="remove", allowed=[participant.engine_token]
+                ),
             )
             if participant.engine_feed:
                 _ignoring(
@@ -360,12 +384,19 @@ class JanusEngine:
                 )
 
     def mute(self, meeting: "Meeting", participant: "Participant") -> None:
-        self._client(meeting).plugin_request(
-            VIDEOROOM,
-            self._room_body(
-                meeting, "moderate", id=int(participant.engine_feed), mute_audio=True
-            ),
-        )
+        """Stop relaying the seat's sound; Janus 1.x moderates one stream (mid) at a time."""
+        client = self._client(meeting)
+        feed = int(participant.engine_feed)
+        audio_mids = [
+            stream["mid"]
+            for stream in client.publisher_streams(feed)
+            if stream.get("type") == "audio" and "mid" in stream
+        ]
+        if not audio_mids:
+            raise EngineError("This person is not sending any sound", code=NO_SUCH_FEED)
+        with client.plugin(VIDEOROOM) as handle:
+            for mid in audio_mids:
+                handle.request(self._room_body(meeting, "moderate", id=feed, mid=mid, mute=True))
 
     def set_on_stage(self, meeting: "Meeting", participant: "Participant", on_stage: bool) -> None:
         """Stage seats are in the room's allowed list (they publish); audience seats only
@@ -377,7 +408,9 @@ class JanusEngine:
             self._set_core_token(client, participant, [VIDEOROOM, STREAMING])
             client.plugin_request(
                 VIDEOROOM,
-                self._room_body(meeting, "allowed", action="add", allowed=[participant.engine_token]),
+                self._room_body(
+                    meeting, "allowed", action="add", allowed=[participant.engine_token]
+                ),
             )
         else:
             self._set_core_token(client, participant, [STREAMING])
@@ -419,8 +452,20 @@ class JanusEngine:
                 "description": f"colombe-{meeting.pk}-stage",
                 "is_private": True,
                 "media": [
-                    {"type": "audio", "mid": "a", "port": 0, "pt": OPUS_PAYLOAD_TYPE, "codec": "opus"},
-                    {"type": "video", "mid": "v", "port": 0, "pt": VP8_PAYLOAD_TYPE, "codec": "vp8"},
+                    {
+                        "type": "audio",
+                        "mid": "a",
+                        "port": 0,
+                        "pt": OPUS_PAYLOAD_TYPE,
+                        "codec": "opus",
+                    },
+                    {
+                        "type": "video",
+                        "mid": "v",
+                        "port": 0,
+                        "pt": VP8_PAYLOAD_TYPE,
+                        "codec": "vp8",
+                    },
                 ],
             },
         )
@@ -493,6 +538,8 @@ class JanusEngine:
         client = self._client(meeting)
         for mountpoint in meeting.engine_state.get("mountpoints", {}).values():
             self._destroy_mountpoint(client, meeting, mountpoint)
-        _ignoring({NO_SUCH_ROOM}, client.plugin_request, VIDEOROOM, self._room_body(meeting, "destroy"))
+        _ignoring(
+            {NO_SUCH_ROOM}, client.plugin_request, VIDEOROOM, self._room_body(meeting, "destroy")
+        )
         meeting.engine_state["mountpoints"] = {}
         meeting.save(update_fields=["engine_state"])

@@ -103,12 +103,15 @@ def test_audio_recording_type(client: Client, world: World) -> None:
     assert client.get(file_url(recording))["Content-Type"] == "audio/ogg"
 
 
-def test_unpublished_recordings_are_for_organisers(client: Client, world: World) -> None:
+def test_recordings_are_for_everyone_who_may_see_the_meeting(client: Client, world: World) -> None:
+    """Not held back until the minutes are published: everyone saw the recording notice."""
     recording = recording_of(make_meeting(world.lyon))
     client.force_login(world.charlie)
-    assert client.get(file_url(recording)).status_code == 403
-    client.force_login(world.bob)
     assert client.get(file_url(recording)).status_code == 200
+    page = client.get(reverse("meetings:detail", args=[recording.meeting.slug]))
+    assert file_url(recording) in page.content.decode()
+    client.force_login(world.eve)
+    assert client.get(file_url(recording)).status_code == 404
 
 
 def test_unfinished_recording_is_missing(client: Client, world: World) -> None:

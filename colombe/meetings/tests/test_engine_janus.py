@@ -297,3 +297,18 @@ def test_a_dead_server_is_engine_unavailable(settings: Any, janus_settings: Janu
     settings.JANUS_SERVERS = [f"{dead}|{dead}|http://127.0.0.1:{free_port()}/admin"]
     with pytest.raises(EngineUnavailable):
         JanusEngine().open_room(make_meeting())
+
+
+def test_muting_a_seat_that_sends_no_sound_says_so(janus_settings: JanusServer):
+    engine = JanusEngine()
+    meeting = make_meeting()
+    engine.open_room(meeting)
+    seat = make_seat(meeting)
+    grant = engine.admit(meeting, seat)
+    browser_join(janus_settings, meeting, grant.config["token"], grant.config["feed"])
+
+    streams = client_for(janus_settings).publisher_streams(grant.config["feed"])
+    with pytest.raises(EngineError, match="not sending any sound"):
+        engine.mute(meeting, seat)
+
+    assert streams == []  # joined without publishing: no stream to mute

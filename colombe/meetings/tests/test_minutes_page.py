@@ -99,7 +99,7 @@ def test_recordings_listed_with_their_status(client: Client, world: World) -> No
     )
     client.force_login(world.bob)
     body = client.get(page_url(meeting)).content.decode()
-    assert "Processing" in body or "Traitement" in body
+    assert "En traitement" in body
     assert "janus-pp-rec: no video frames" in body
     # Members see finished recordings only, never the organisers' error messages.
     client.force_login(world.charlie)

@@ -52,14 +52,17 @@ def record_seat(server: JanusServer, directory: Path, name: str, mountpoint_id: 
     client.plugin_request(
         STREAMING, {"request": "recording", "action": "start", "id": mountpoint_id, "media": files}
     )
+    tone = f"sine=frequency=440:duration={SECONDS_PER_SEAT}"
+    pattern = f"testsrc=size=320x240:rate=15:duration={SECONDS_PER_SEAT}"
+    audio = ["-map", "0:a", "-c:a", "libopus", "-b:a", "48k", "-payload_type", "111"]
+    video = ["-map", "1:v", "-c:v", "libvpx", "-b:v", "300k", "-deadline", "realtime"]
     subprocess.run(
-        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-re"]
-        + ["-f", "lavfi", "-i", f"sine=frequency=440:duration={SECONDS_PER_SEAT}"]
-        + ["-f", "lavfi", "-i", f"testsrc=size=320x240:rate=15:duration={SECONDS_PER_SEAT}"]
-        + ["-map", "0:a", "-c:a", "libopus", "-b:a", "48k", "-payload_type", "111"]
-        + ["-f", "rtp", f"rtp://127.0.0.1:{ports['a']}"]
-        + ["-map", "1:v", "-c:v", "libvpx", "-b:v", "300k", "-deadline", "realtime"]
-        + ["-payload_type", "96", "-f", "rtp", f"rtp://127.0.0.1:{ports['v']}"],
+        [
+            *("ffmpeg", "-hide_banner", "-loglevel", "error", "-re"),
+            *("-f", "lavfi", "-i", tone, "-f", "lavfi", "-i", pattern),
+            *(*audio, "-f", "rtp", f"rtp://127.0.0.1:{ports['a']}"),
+            *(*video, "-payload_type", "96", "-f", "rtp", f"rtp://127.0.0.1:{ports['v']}"),
+        ],
         check=True,
         timeout=30,
     )
@@ -122,6 +125,7 @@ def test_raw_janus_files_become_one_webm_with_the_grid_and_the_mixed_sound(
     assert streams["video"]["codec_name"] == "vp8"
     assert (streams["video"]["width"], streams["video"]["height"]) == (1280, 360)  # two tiles
     # Two seats of 3 s, the second starting a few seconds after the first.
+    assert recording.duration_seconds is not None
     assert SECONDS_PER_SEAT <= recording.duration_seconds <= 3 * SECONDS_PER_SEAT + 2
     assert sorted(p.name for p in raw.glob("*.mjr")) == [
         "seat-1-audio.mjr",

@@ -18,6 +18,12 @@ State = Participant.State
 JSON = {"accept": "application/json"}
 
 
+@pytest.fixture(autouse=True)
+def _english_pages(settings: Any) -> None:
+    """These tests read the pages' wording in English (the source language)."""
+    settings.LANGUAGE_CODE = "en"
+
+
 def url(name: str, meeting: Meeting) -> str:
     return reverse(f"meetings:{name}", args=[meeting.slug])
 

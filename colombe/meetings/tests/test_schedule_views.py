@@ -288,3 +288,16 @@ def test_cancel_asks_then_cancels(client: Client, world: World, mailoutbox: list
     assert meeting.status == Meeting.Status.CANCELLED
     assert [m.to for m in mailoutbox] == [["charlie@example.org"]]
     assert client.get(reverse("meetings:edit", args=[meeting.slug])).status_code == 302
+
+
+def test_only_national_administrators_choose_the_engine(world: World, settings: Any) -> None:
+    settings.JITSI_URL = "https://jitsi.example.org"
+    settings.JITSI_APP_ID = "colombe"
+    settings.JITSI_APP_SECRET = "a-secret-for-the-test-only"
+    url = reverse("meetings:create") + f"?structure={world.lyon.slug}"
+    bob, alice = Client(), Client()
+    bob.force_login(world.bob)
+    alice.force_login(world.alice)
+    assert "engine" not in bob.get(url).context["form"].fields
+    choices = dict(alice.get(url).context["form"].fields["engine"].choices)
+    assert set(choices) == {"janus", "jitsi"}
