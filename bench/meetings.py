@@ -17,6 +17,7 @@ Target (issue #4): 1,000 joins in 60 s with p99 < 300 ms; the media figures feed
 docs/scaling-meetings.md.
 
 Options: --media-only, --control-only, --steps 10,25,50 (viewer counts), --window S,
+--render (viewers draw their video in a <video> element, not only decode it),
 --people N (a shorter control-plane run at the same arrival rate).
 """
 
@@ -35,7 +36,7 @@ PORT = 8802
 MEDIA_TIMEOUT_SECONDS = 1500
 
 
-def media_plane(steps: str, window: float) -> dict[str, Any]:
+def media_plane(steps: str, window: float, render: bool) -> dict[str, Any]:
     from bench.meetings_netns import network_namespace
 
     if os.geteuid() != 0:
@@ -56,6 +57,7 @@ def media_plane(steps: str, window: float) -> dict[str, Any]:
             steps,
             "--window",
             str(window),
+            *(["--render"] if render else []),
         )
         subprocess.run(
             command, cwd=harness.ROOT, env=env, check=True, timeout=MEDIA_TIMEOUT_SECONDS
@@ -149,6 +151,7 @@ def main() -> None:
     parser.add_argument("--control-only", action="store_true")
     parser.add_argument("--steps", default="10,25,50,75,100,150,200,300")
     parser.add_argument("--window", type=float, default=20)
+    parser.add_argument("--render", action="store_true", help="viewers draw their video")
     parser.add_argument(
         "--people", type=int, default=1000, help="joins, at the same rate as 1,000 in 60 s"
     )
@@ -156,7 +159,7 @@ def main() -> None:
     results: dict[str, Any] = {"workload": __doc__.strip().split("\n\n")[1].replace("\n", " ")}
     if not args.control_only:
         print("Media plane (audience of a webinar stage):", flush=True)
-        results["media_plane"] = media_plane(args.steps, args.window)
+        results["media_plane"] = media_plane(args.steps, args.window, args.render)
     if not args.media_only:
         print("Control plane (1,000 joins):", flush=True)
         results["control_plane"] = control_plane(args.people)

@@ -133,7 +133,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "colombe.accounts.middleware.ThrottledUserSessionsMiddleware",
     "colombe.accounts.middleware.RequireAdminMFAMiddleware",
 ]
 
@@ -227,6 +227,11 @@ JANUS_RTP_PORT_RANGE = (
     env_int("JANUS_RTP_PORT_MIN", 20000),
     env_int("JANUS_RTP_PORT_MAX", 20999),
 )
+# ICE servers given to browsers: STUN URLs, and TURN URLs with the secret shared with a
+# coturn server (``use-auth-secret``) from which each seat gets expiring credentials.
+MEETING_STUN_URLS = env_list("MEETING_STUN_URLS", [])
+MEETING_TURN_URLS = env_list("MEETING_TURN_URLS", [])
+MEETING_TURN_SECRET = env_str("MEETING_TURN_SECRET")
 # Adapters for engines a movement may already run (empty: not offered).
 LIVEKIT_URL = env_str("LIVEKIT_URL")
 LIVEKIT_API_KEY = env_str("LIVEKIT_API_KEY")

@@ -24,6 +24,7 @@ Janus.init({
     const janus = new Janus({
       server: params.get("server"),
       token: params.get("token"),
+      iceServers: [],  // inside the namespace: no STUN server to ask
       success: () => janus.attach({
         plugin: "janus.plugin.videoroom",
         success: (handle) => {

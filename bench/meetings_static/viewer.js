@@ -1,7 +1,7 @@
 // Audience clients for the meetings benchmark: one Janus session per page and `count`
 // Streaming handles on it, each watching the webinar mountpoint and decoding its video
-// into a muted <video> element. `window.benchStats()` reads every peer connection's
-// inbound video statistics for the bench.
+// (drawn into a muted <video> element with render=1). `window.benchStats()` reads every
+// peer connection's inbound statistics for the bench.
 import Janus from "./janus.es.js";
 
 const params = new URLSearchParams(location.search);
@@ -71,6 +71,7 @@ Janus.init({
     const janus = new Janus({
       server: params.get("server"),
       token: params.get("token"),
+      iceServers: [],  // inside the namespace: no STUN server to ask
       success: () => { for (let i = 0; i < count; i += 1) watch(janus); },
       error: (error) => { window.benchError = String(error); },
     });

@@ -28,6 +28,7 @@ from colombe.groups.models import (
     Thread,
 )
 from colombe.groups.services import forget_invitations_for
+from colombe.meetings.personal_data import meetings_data
 from colombe.movement.models import Membership
 
 EXPORT_FORMAT_VERSION = 1
@@ -246,6 +247,7 @@ def personal_data(user: User) -> dict[str, Any]:
         "memberships": _memberships(user),
         "group_memberships": _group_memberships(user),
         **_contributions(user),
+        **meetings_data(user),
         "actions_recorded": _audit_entries(user),
     }
 

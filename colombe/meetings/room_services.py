@@ -91,7 +91,10 @@ def enter_lobby(
     if user is None and invitation is None:
         raise RoomError(_("A personal invitation link is needed to join."))
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.capacity is not None:
+            # Counting the seats left must not race with others entering at once; without
+            # a capacity there is nothing to count, and a rush of 1,000 need not queue.
+            meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         seat = _current_seat(meeting, user, invitation)
         if seat is not None and seat.state == State.REMOVED:
             raise RoomError(_("A moderator removed you from this meeting."), "removed")

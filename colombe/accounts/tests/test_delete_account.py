@@ -31,6 +31,9 @@ PERSONAL_RECORDS = {
     "account.EmailConfirmation",
     "mfa.Authenticator",
     "usersessions.UserSession",
+    "meetings.Registration",
+    "meetings.MeetingInvitation",
+    "meetings.CalendarFeed",
 }
 
 

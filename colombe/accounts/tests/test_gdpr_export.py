@@ -4,6 +4,7 @@ about anyone else."""
 import io
 import json
 import zipfile
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from colombe.accounts.models import Consent, User
 from colombe.core.audit import log_action
 from colombe.core.models import AuditEntry
 from colombe.groups.models import DocumentVersion, JoinRequest
+from colombe.meetings.models import ChatMessage, Meeting, Participant, Registration
 from tests import factories
 from tests.personas import SECRET_GROUP_NAME, World
 
@@ -191,3 +193,32 @@ def test_consents_page_lists_text_version_and_date(client: Client, world: World)
 
 def test_consents_page_needs_login(client: Client, world: World) -> None:
     assert client.get(reverse("accounts:consents")).status_code == 302
+
+
+def test_export_contains_my_meetings(client: Client, world: World) -> None:
+    charlie = world.charlie
+    starts_at = timezone.now() - timedelta(days=2)
+    meeting = Meeting.objects.create(
+        owner=world.lyon,
+        title="Visio de Lyon",
+        slug="visio-de-lyon",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=1),
+    )
+    Registration.objects.create(meeting=meeting, user=charlie, status="confirmed")
+    seat = Participant.objects.create(
+        meeting=meeting,
+        user=charlie,
+        display_name="Charlie L.",
+        engine_token="seat-token",
+        joined_at=starts_at,
+        left_at=starts_at + timedelta(minutes=50),
+    )
+    ChatMessage.objects.create(
+        meeting=meeting, author=seat, author_name="Charlie L.", body="Bonjour"
+    )
+    sign_in(client, charlie)
+    data = download(client)
+    assert [r["meeting"] for r in data["meeting_registrations"]] == ["Visio de Lyon"]
+    assert [a["display_name"] for a in data["meeting_attendance"]] == ["Charlie L."]
+    assert [m["text"] for m in data["meeting_chat_messages"]] == ["Bonjour"]

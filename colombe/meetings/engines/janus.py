@@ -31,6 +31,7 @@ from colombe.meetings.engines.base import (
     RoomPlacement,
     new_engine_token,
 )
+from colombe.meetings.ice import ice_servers_for
 
 if TYPE_CHECKING:
     from colombe.meetings.models import Meeting, Participant
@@ -345,6 +346,7 @@ class JanusEngine:
                 "publish": joins_room,
                 "audio_only": participant.audio_only,
                 "mountpoints": [] if joins_room else self.audience_streams(meeting),
+                "ice_servers": ice_servers_for(participant),
             },
         )
 

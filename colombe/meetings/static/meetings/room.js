@@ -87,6 +87,8 @@ function connect() {
       janus = new Janus({
         server: grant.server,
         token: grant.token,
+        // Always a list, even empty: janus.js would otherwise ask a third party's STUN server.
+        iceServers: grant.ice_servers || [],
         success: () => (grant.publish ? joinAsPublisher() : watchStreams(grant.mountpoints || [])),
         error: () => { connectionStatus.textContent = strings.connectionFailed; },
         destroyed: () => {},
@@ -342,7 +344,7 @@ function renderChat(state) {
 
 function renderFlags(state) {
   document.getElementById("recording-notice").hidden = !state.recording;
-  document.getElementById("lock-status").textContent = state.locked ? strings.locked : "";
+  document.getElementById("lock-status").textContent = state.locked ? `· ${strings.locked}` : "";
   const hand = document.getElementById("toggle-hand");
   toggle(hand, state.me.hand_raised, strings.lowerHand, strings.raiseHand);
   const lock = document.getElementById("toggle-lock");
