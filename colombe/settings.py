@@ -236,6 +236,8 @@ MEETING_TURN_SECRET = env_str("MEETING_TURN_SECRET")
 LIVEKIT_URL = env_str("LIVEKIT_URL")
 LIVEKIT_API_KEY = env_str("LIVEKIT_API_KEY")
 LIVEKIT_API_SECRET = env_str("LIVEKIT_API_SECRET")
+# The LiveKit Meet page (self-hosted from LiveKit's open-source meet app) browsers join on.
+LIVEKIT_MEET_URL = env_str("LIVEKIT_MEET_URL")
 BIGBLUEBUTTON_URL = env_str("BIGBLUEBUTTON_URL")
 BIGBLUEBUTTON_SECRET = env_str("BIGBLUEBUTTON_SECRET")
 JITSI_URL = env_str("JITSI_URL")

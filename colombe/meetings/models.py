@@ -281,6 +281,9 @@ class Participant(models.Model):
     # LiveKit identity…). Not the room secret: it opens this seat only.
     engine_token = models.CharField(max_length=64, unique=True)
     engine_feed = models.CharField(max_length=64, blank=True)
+    # The engine server that holds this seat's token (Janus: a webinar audience seat is
+    # placed on one of several edge instances; everyone else is on the room's server).
+    engine_server = models.CharField(max_length=200, blank=True)
     hand_raised_at = models.DateTimeField(null=True, blank=True)
     muted_by_moderator = models.BooleanField(default=False)
     entered_lobby_at = models.DateTimeField(auto_now_add=True)

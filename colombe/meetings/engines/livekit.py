@@ -8,6 +8,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlencode
 
 import aiohttp
 from django.conf import settings
@@ -39,8 +40,12 @@ class LiveKitEngine:
     label = "LiveKit"
 
     def is_configured(self) -> bool:
+        # Browsers join through the movement's LiveKit Meet page: without it, no one could.
         return bool(
-            settings.LIVEKIT_URL and settings.LIVEKIT_API_KEY and settings.LIVEKIT_API_SECRET
+            settings.LIVEKIT_URL
+            and settings.LIVEKIT_API_KEY
+            and settings.LIVEKIT_API_SECRET
+            and settings.LIVEKIT_MEET_URL
         )
 
     def _call(self, operation: Callable[[api.LiveKitAPI], Awaitable[T]]) -> T:
@@ -113,13 +118,17 @@ class LiveKitEngine:
             .with_grants(self._grants(meeting, participant))
             .to_jwt()
         )
+        # LiveKit Meet's "custom" page joins any LiveKit server with a server URL and a
+        # token: the seat's own, valid for this room only.
+        query = urlencode({"liveKitUrl": settings.LIVEKIT_URL, "token": token})
         return JoinGrant(
-            client="livekit",
+            client="redirect",
             config={
                 "url": settings.LIVEKIT_URL,
                 "token": token,
                 "publish": participant.may_publish,
             },
+            redirect_url=f"{settings.LIVEKIT_MEET_URL.rstrip('/')}/custom?{query}",
         )
 
     def _identity(

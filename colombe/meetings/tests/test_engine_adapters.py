@@ -226,6 +226,7 @@ def livekit(settings: Any, fake_server: FakeServer) -> FakeServer:
     settings.LIVEKIT_URL = fake_server.url
     settings.LIVEKIT_API_KEY = LIVEKIT_KEY
     settings.LIVEKIT_API_SECRET = LIVEKIT_SECRET
+    settings.LIVEKIT_MEET_URL = "https://meet.colombe.example/"
     return fake_server
 
 
@@ -275,7 +276,11 @@ def test_livekit_seat_token_grants_one_room_and_publishing_by_role(livekit: Fake
     assert claims["video"]["room"] == f"colombe-{meeting.pk}"
     assert claims["video"]["roomJoin"] is True
     assert claims["video"]["canPublish"] is False
-    assert grant.client == "livekit"
+    assert grant.client == "redirect"
+    assert grant.redirect_url == (
+        "https://meet.colombe.example/custom?"
+        + urlencode({"liveKitUrl": livekit.url, "token": grant.config["token"]})
+    )
     assert livekit.requests == []  # signing needs no round trip
 
 
@@ -361,7 +366,7 @@ def test_livekit_webhook_signature_is_verified(livekit: FakeServer):
 def test_jitsi_redirect_carries_a_jwt_with_the_documented_claims(settings: Any):
     settings.JITSI_URL = "https://meet.example.org"
     settings.JITSI_APP_ID = "colombe"
-    settings.JITSI_APP_SECRET = "jitsi-secret"
+    settings.JITSI_APP_SECRET = "jitsi-secret-of-at-least-32-characters"
     meeting = make_meeting()
     user = UserFactory.create(email="frank@partner.example")
     seat = make_seat(meeting, Participant.Role.MODERATOR, user=user)
@@ -373,7 +378,7 @@ def test_jitsi_redirect_carries_a_jwt_with_the_documented_claims(settings: Any):
     assert f"{url.scheme}://{url.netloc}" == "https://meet.example.org"
     assert url.path == f"/colombe-{meeting.pk}-partners-collective"
     token = dict(parse_qsl(url.query))["jwt"]
-    claims = jwt.decode(token, "jitsi-secret", algorithms=["HS256"], audience="colombe")
+    claims = jwt.decode(token, "jitsi-secret-of-at-least-32-characters", algorithms=["HS256"], audience="colombe")
     assert claims["iss"] == "colombe"
     assert claims["sub"] == "meet.example.org"
     assert claims["room"] == f"colombe-{meeting.pk}-partners-collective"
