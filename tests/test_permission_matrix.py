@@ -381,6 +381,8 @@ ROUTES: dict[str, Route] = {
     # The room, without a seat in the session. The matrix points at a Janus that does not
     # answer: those who may join get the plain "engine unreachable" page.
     "meetings:invitation": Route(lambda s: {"token": "not-a-valid-token"}, everyone(404)),
+    # Called by a LiveKit server (POST, signed).
+    "meetings:livekit_webhook": Route(no_kwargs, everyone(405)),
     "meetings:lobby": Route(meeting, in_meeting(everyone(503)), group_scoped=True),
     "meetings:room": Route(meeting, in_meeting(everyone(302)), group_scoped=True),
     "meetings:room_state": Route(meeting, everyone(404), group_scoped=True),

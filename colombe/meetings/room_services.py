@@ -559,3 +559,26 @@ def _lobby(meeting: Meeting) -> list[dict]:
         {"id": seat.pk, "name": seat.display_name, "state": seat.state}
         for seat in waiting.order_by("entered_lobby_at", "pk")[:200]
     ]
+
+
+def record_engine_presence(*, engine: str, room: str, identity: str, event: str) -> None:
+    """An engine reports that a seat connected or hung up (LiveKit webhooks): attendance
+    for meetings whose media Colombe does not see. Unknown seats and events are ignored:
+    the engine may host rooms of other tools."""
+    seat = Participant.objects.filter(
+        engine_token=identity, meeting__engine=engine, meeting__engine_room=room
+    ).first()
+    if seat is None:
+        return
+    now = timezone.now()
+    if event == "participant_joined":
+        Participant.objects.filter(pk=seat.pk, state__in=SEATED).update(
+            state=State.IN_ROOM, joined_at=seat.joined_at or now, last_seen_at=now
+        )
+    elif event == "participant_left":
+        Participant.objects.filter(pk=seat.pk, state__in=SEATED).update(
+            state=State.LEFT, left_at=now, hand_raised_at=None
+        )
+    else:
+        return
+    _changed(seat.meeting)

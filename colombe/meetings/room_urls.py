@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from colombe.meetings import room_views
+from colombe.meetings import engine_views, room_views
 
 urlpatterns = [
     path("rejoindre/<str:token>/", room_views.invitation, name="invitation"),
+    path("moteurs/livekit/evenements/", engine_views.livekit_webhook, name="livekit_webhook"),
     path("<slug:slug>/salle/", room_views.lobby, name="lobby"),
     path("<slug:slug>/direct/", room_views.room, name="room"),
     path("<slug:slug>/direct/etat/", room_views.room_state, name="room_state"),

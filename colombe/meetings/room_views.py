@@ -40,6 +40,9 @@ INVITATIONS_KEY = "meeting_invitations"
 INVITATION_ATTEMPTS_PER_MINUTE = 20
 # Each seat may post this many chat messages a minute (guests post without an account).
 CHAT_MESSAGES_PER_MINUTE = 20
+# Entering the lobby: a person retrying after a failed camera check needs a few; a script
+# trying to flood a meeting with seats needs many.
+JOINS_PER_MINUTE = 10
 ERROR_STATUS = {"forbidden": 403, "not_in_room": 409, "not_admitted": 409, "not_started": 409}
 SeatView = Callable[..., HttpResponseBase]
 
@@ -170,6 +173,9 @@ def _lobby_page(
 def _enter(
     request: HttpRequest, meeting: Meeting, invitation: MeetingInvitation | None
 ) -> HttpResponseBase:
+    if not hit_key(_joiner_key(request, invitation), limit=JOINS_PER_MINUTE, period_seconds=60):
+        error = _("Too many attempts to join: wait a minute, then try again.")
+        return _lobby_page(request, meeting, invitation, None, error, status=429)
     display_name = request.POST.get("display_name", "").strip()
     if not display_name and not request.user.is_authenticated:
         error = _("Please enter the name others will see.")
@@ -190,6 +196,14 @@ def _enter(
     if seat.state in {State.ADMITTED, State.IN_ROOM}:
         return redirect("meetings:room", meeting.slug)
     return redirect("meetings:lobby", meeting.slug)
+
+
+def _joiner_key(request: HttpRequest, invitation: MeetingInvitation | None) -> str:
+    """Joins are counted per person (account or invitation): a crowd joining at once from
+    one office's address is not refused, one script hammering the lobby is."""
+    if request.user.is_authenticated:
+        return f"meetings.join:user:{request.user.pk}"
+    return f"meetings.join:invitation:{invitation.pk if invitation else 'none'}"
 
 
 def _allow_engine(

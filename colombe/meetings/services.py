@@ -40,7 +40,7 @@ from colombe.meetings.policy import _organised_by
 from colombe.movement.models import Membership, PartnerOrganisation, Structure
 
 # First path segments of the app's own URLs (reunions/nouvelle/, reunions/mon-agenda/…).
-RESERVED_SLUGS = {"nouvelle", "mon-agenda", "rejoindre"}
+RESERVED_SLUGS = {"nouvelle", "mon-agenda", "rejoindre", "moteurs"}
 SLUG_SUFFIX_TRIES = 50
 # Invitations one organiser may send per hour, across all meetings: a committee of a few
 # hundred can be invited at once, a mailing list of strangers cannot.

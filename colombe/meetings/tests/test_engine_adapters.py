@@ -378,7 +378,9 @@ def test_jitsi_redirect_carries_a_jwt_with_the_documented_claims(settings: Any):
     assert f"{url.scheme}://{url.netloc}" == "https://meet.example.org"
     assert url.path == f"/colombe-{meeting.pk}-partners-collective"
     token = dict(parse_qsl(url.query))["jwt"]
-    claims = jwt.decode(token, "jitsi-secret-of-at-least-32-characters", algorithms=["HS256"], audience="colombe")
+    claims = jwt.decode(
+        token, "jitsi-secret-of-at-least-32-characters", algorithms=["HS256"], audience="colombe"
+    )
     assert claims["iss"] == "colombe"
     assert claims["sub"] == "meet.example.org"
     assert claims["room"] == f"colombe-{meeting.pk}-partners-collective"

@@ -269,3 +269,12 @@ def test_room_state_json_is_small_for_a_large_audience(world: World, janus_setti
     state = json.loads(body)
     assert state["audience_count"] == 300 and len(state["participants"]) == 1
     assert len(body) < 2000
+
+
+def test_entering_the_lobby_is_rate_limited_per_person(world: World):
+    meeting = make_meeting(world)
+    charlie = logged_in(world.charlie)
+    answers = [join(charlie, meeting).status_code for _ in range(12)]
+    assert answers[:10] == [302] * 10
+    assert answers[10:] == [429, 429]
+    assert join(logged_in(world.bob), meeting).status_code == 302  # others are not refused
