@@ -187,6 +187,11 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# With a shared cache, sessions are read from it (written through to the database): one
+# query less on every request, which a meeting room's polling feels. A per-process cache
+# would let a worker keep a session another worker has ended, so only with Redis.
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Behind a reverse proxy every request comes from the proxy's address: the client's is the
 # N-th address from the right of X-Forwarded-For, N being the number of trusted proxies.
 COLOMBE_TRUSTED_PROXY_COUNT = env_int("COLOMBE_TRUSTED_PROXY_COUNT", 0)

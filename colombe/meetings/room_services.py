@@ -452,9 +452,8 @@ def _bump_version(meeting_id: int) -> None:
 
 
 def room_state(meeting: Meeting, participant: Participant, since_chat_id: int = 0) -> dict:
-    """What one browser needs to draw the room, as JSON-ready data."""
-    meeting.refresh_from_db(fields=["status", "locked", "engine_room", "engine_state"])
-    participant.refresh_from_db()
+    """What one browser needs to draw the room, as JSON-ready data. The caller passes the
+    seat and meeting as just read from the database (each poll reads them once)."""
     _touch(participant)
     snapshot = _snapshot(meeting)
     is_moderator = participant.role == Role.MODERATOR

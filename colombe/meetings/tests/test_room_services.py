@@ -192,6 +192,7 @@ def test_end_destroys_the_room_and_closes_every_seat(world: World, janus_setting
     assert not room_exists(janus_settings, meeting)
     assert set(meeting.participants.values_list("state", flat=True)) == {State.LEFT}
     assert all(seat.left_at for seat in meeting.participants.all())
+    charlie.refresh_from_db()
     state = room_services.room_state(meeting, charlie)
     assert state["status"] == "ended" and state["me"]["state"] == State.LEFT
 
