@@ -16,17 +16,16 @@ assigned, the page rendered with the join grant). In each phase people arrive on
 schedule (open loop), each on a connection of their own."""
 
 import asyncio
-import json
 import os
 import secrets
 import time
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from bench.loadgen import Connection, encode
+from tests.janus import StagePublisher
 
 PEOPLE = 1000
 SECONDS = 60
@@ -36,47 +35,6 @@ UNLOADED_PEOPLE = 20
 HARD_DEADLINE_SECONDS = 120
 TARGET_P99_MS = 300
 BENCH_DOMAIN = "bench.example.org"
-# A syntactically valid WebRTC offer with no ICE candidate: Janus negotiates the stage's
-# streams from it (so they can be forwarded), and no media ever flows.
-STAGE_OFFER = "\r\n".join(
-    [
-        "v=0",
-        "o=- 4611731400430051336 2 IN IP4 127.0.0.1",
-        "s=-",
-        "t=0 0",
-        "a=group:BUNDLE 0 1",
-        "a=msid-semantic: WMS bench",
-        "m=audio 9 UDP/TLS/RTP/SAVPF 111",
-        "c=IN IP4 0.0.0.0",
-        "a=rtcp:9 IN IP4 0.0.0.0",
-        "a=ice-ufrag:bnch",
-        "a=ice-pwd:benchbenchbenchbenchbench",
-        "a=ice-options:trickle",
-        "a=fingerprint:sha-256 " + ":".join(["AB"] * 32),
-        "a=setup:actpass",
-        "a=mid:0",
-        "a=sendonly",
-        "a=msid:bench audio0",
-        "a=rtcp-mux",
-        "a=rtpmap:111 opus/48000/2",
-        "a=ssrc:1111 cname:bench",
-        "m=video 9 UDP/TLS/RTP/SAVPF 96",
-        "c=IN IP4 0.0.0.0",
-        "a=rtcp:9 IN IP4 0.0.0.0",
-        "a=ice-ufrag:bnch",
-        "a=ice-pwd:benchbenchbenchbenchbench",
-        "a=ice-options:trickle",
-        "a=fingerprint:sha-256 " + ":".join(["AB"] * 32),
-        "a=setup:actpass",
-        "a=mid:1",
-        "a=sendonly",
-        "a=msid:bench video0",
-        "a=rtcp-mux",
-        "a=rtpmap:96 VP8/90000",
-        "a=ssrc:2222 cname:bench",
-        "",
-    ]
-)
 
 
 @dataclass(frozen=True)
@@ -136,52 +94,6 @@ def logged_in_session(user: Any) -> str:
     session.create()
     assert session.session_key is not None
     return session.session_key
-
-
-class StagePublisher:
-    """The leader's seat publishing on stage, seen from Janus: a session that joins the
-    room with the seat's feed id and token and configures sendonly audio and video."""
-
-    def __init__(self, server_url: str, api_secret: str) -> None:
-        self.server_url, self.api_secret = server_url, api_secret
-
-    def _post(self, url: str, body: dict[str, Any]) -> dict[str, Any]:
-        body = {**body, "transaction": secrets.token_hex(6), "apisecret": self.api_secret}
-        request = urllib.request.Request(
-            url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
-        )
-        with urllib.request.urlopen(request, timeout=10) as response:
-            answer: dict[str, Any] = json.load(response)
-        if answer.get("janus") == "error":
-            raise RuntimeError(f"Janus refused {body['janus']}: {answer}")
-        return answer
-
-    def _event(self, session_url: str, wanted: str, timeout_s: float = 10) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            url = f"{session_url}?maxev=5&apisecret={urllib.parse.quote(self.api_secret)}"
-            with urllib.request.urlopen(url, timeout=35) as response:
-                events = json.load(response)
-            for event in events if isinstance(events, list) else [events]:
-                data = event.get("plugindata", {}).get("data", {})
-                if "error_code" in data:
-                    raise RuntimeError(f"VideoRoom refused the stage: {data}")
-                if wanted in data:
-                    return data
-        raise RuntimeError(f"No {wanted!r} event from Janus")
-
-    def publish(self, room: int, feed: int, token: str) -> None:
-        session = self._post(self.server_url, {"janus": "create"})["data"]["id"]
-        session_url = f"{self.server_url}/{session}"
-        handle = self._post(session_url, {"janus": "attach", "plugin": "janus.plugin.videoroom"})
-        handle_url = f"{session_url}/{handle['data']['id']}"
-        join = {"request": "join", "ptype": "publisher", "room": room, "id": feed, "token": token}
-        self._post(handle_url, {"janus": "message", "body": join})
-        self._event(session_url, "videoroom")
-        configure = {"request": "configure", "audio": True, "video": True}
-        jsep = {"type": "offer", "sdp": STAGE_OFFER}
-        self._post(handle_url, {"janus": "message", "body": configure, "jsep": jsep})
-        self._event(session_url, "configured")
 
 
 def open_stage(meeting: Any, leader: Any, janus_url: str, api_secret: str) -> list[int]:

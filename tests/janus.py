@@ -4,7 +4,12 @@
 answers; ``janus_settings`` points Django settings at it. ``launch_janus`` is the same
 thing as a context manager, for tests that need their own instance (a network namespace
 for media: pass ``interface``/``ice_enforce_list`` and a ``command_prefix`` such as
-``["ip", "netns", "exec", name]`` when the test process itself runs in that namespace)."""
+``["ip", "netns", "exec", name]`` when the test process itself runs in that namespace).
+
+``two_janus_servers`` starts two instances sharing their secrets (as production instances
+do) with distinct mountpoint port ranges; ``janus_settings_two`` lists both as webinar
+edges. ``StagePublisher`` publishes a stage feed from the server side, with no browser
+and no media, so that the engine has a real publisher to forward."""
 
 import json
 import random
@@ -13,9 +18,10 @@ import shutil
 import socket
 import subprocess
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +32,48 @@ from colombe.meetings.engines.janus_config import write_janus_config
 from tests.services import require_service
 
 STARTUP_TIMEOUT_SECONDS = 15.0
+RTP_RANGE_SIZE = 100
+# A syntactically valid WebRTC offer with no ICE candidate: Janus negotiates the stage's
+# streams from it (so they can be forwarded), and no media ever flows.
+STAGE_OFFER = "\r\n".join(
+    [
+        "v=0",
+        "o=- 4611731400430051336 2 IN IP4 127.0.0.1",
+        "s=-",
+        "t=0 0",
+        "a=group:BUNDLE 0 1",
+        "a=msid-semantic: WMS bench",
+        "m=audio 9 UDP/TLS/RTP/SAVPF 111",
+        "c=IN IP4 0.0.0.0",
+        "a=rtcp:9 IN IP4 0.0.0.0",
+        "a=ice-ufrag:bnch",
+        "a=ice-pwd:benchbenchbenchbenchbench",
+        "a=ice-options:trickle",
+        "a=fingerprint:sha-256 " + ":".join(["AB"] * 32),
+        "a=setup:actpass",
+        "a=mid:0",
+        "a=sendonly",
+        "a=msid:bench audio0",
+        "a=rtcp-mux",
+        "a=rtpmap:111 opus/48000/2",
+        "a=ssrc:1111 cname:bench",
+        "m=video 9 UDP/TLS/RTP/SAVPF 96",
+        "c=IN IP4 0.0.0.0",
+        "a=rtcp:9 IN IP4 0.0.0.0",
+        "a=ice-ufrag:bnch",
+        "a=ice-pwd:benchbenchbenchbenchbench",
+        "a=ice-options:trickle",
+        "a=fingerprint:sha-256 " + ":".join(["AB"] * 32),
+        "a=setup:actpass",
+        "a=mid:1",
+        "a=sendonly",
+        "a=msid:bench video0",
+        "a=rtcp-mux",
+        "a=rtpmap:96 VP8/90000",
+        "a=ssrc:2222 cname:bench",
+        "",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -73,6 +121,13 @@ def _wait_until_up(server: JanusServer) -> None:
     raise RuntimeError(f"Janus did not answer within {STARTUP_TIMEOUT_SECONDS}s:\n{server.log()}")
 
 
+def random_rtp_port_range() -> tuple[int, int]:
+    """Mountpoint ports for one instance, apart from other instances' (and from other
+    test workers' instances, most of the time)."""
+    start = random.randrange(30000, 59000, RTP_RANGE_SIZE)
+    return start, start + RTP_RANGE_SIZE - 1
+
+
 def _stop(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
     try:
@@ -90,14 +145,18 @@ def launch_janus(
     interface: str | None = None,
     ice_enforce_list: str | None = None,
     command_prefix: Sequence[str] = (),
+    rtp_port_range: tuple[int, int] | None = None,
+    admin_secret: str | None = None,
+    room_admin_key: str | None = None,
     **config: Any,
 ) -> Iterator[JanusServer]:
-    """Write a config in ``base_dir``, start Janus on free ports, stop it afterwards."""
+    """Write a config in ``base_dir``, start Janus on free ports, stop it afterwards.
+    Secrets are random unless given (instances of one deployment share them)."""
     config_dir = base_dir / "janus-config"
     recordings_dir = base_dir / "janus-recordings"
     http_port, admin_port = free_port(bind_ip), free_port(bind_ip)
-    rtp_start = random.randrange(30000, 59000, 100)  # mountpoint ports, apart per instance
-    admin_secret, room_admin_key = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+    admin_secret = admin_secret or secrets.token_urlsafe(24)
+    room_admin_key = room_admin_key or secrets.token_urlsafe(24)
     write_janus_config(
         config_dir,
         http_port=http_port,
@@ -105,7 +164,7 @@ def launch_janus(
         admin_secret=admin_secret,
         room_admin_key=room_admin_key,
         recordings_dir=recordings_dir,
-        rtp_port_range=(rtp_start, rtp_start + 99),
+        rtp_port_range=rtp_port_range or random_rtp_port_range(),
         interface=interface,
         ice_enforce_list=ice_enforce_list,
         bind_ip=bind_ip,
@@ -154,3 +213,96 @@ def janus_settings(settings: Any, janus_server: JanusServer) -> JanusServer:
     settings.JANUS_ROOM_ADMIN_KEY = janus_server.room_admin_key
     settings.JANUS_RECORDINGS_DIR = janus_server.recordings_dir
     return janus_server
+
+
+def edge_public_url(index: int) -> str:
+    """The address browsers would use through the reverse proxy (never called here)."""
+    return f"https://colombe.test/janus/e{index}"
+
+
+@pytest.fixture(scope="module")
+def two_janus_servers(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[JanusServer, JanusServer]]:
+    require_service("Janus", shutil.which("janus") is not None, "apt-get install janus")
+    start, _end = random_rtp_port_range()
+    second_start = 30000 + (start - 30000 + RTP_RANGE_SIZE) % (59000 - 30000)
+    ranges = [
+        (start, start + RTP_RANGE_SIZE - 1),
+        (second_start, second_start + RTP_RANGE_SIZE - 1),
+    ]
+    shared = {
+        "admin_secret": secrets.token_urlsafe(24),
+        "room_admin_key": secrets.token_urlsafe(24),
+    }
+    with ExitStack() as stack:
+        first, second = (
+            stack.enter_context(
+                launch_janus(tmp_path_factory.mktemp("janus-edge"), rtp_port_range=ports, **shared)
+            )
+            for ports in ranges
+        )
+        yield first, second
+
+
+@pytest.fixture
+def janus_settings_two(
+    settings: Any, two_janus_servers: tuple[JanusServer, JanusServer]
+) -> tuple[JanusServer, JanusServer]:
+    """Both instances in ``JANUS_SERVERS``, each with a public URL of its own."""
+    settings.JANUS_SERVERS = [
+        f"{server.http_url}|{edge_public_url(index)}|{server.admin_url}"
+        for index, server in enumerate(two_janus_servers)
+    ]
+    first = two_janus_servers[0]
+    settings.JANUS_ADMIN_SECRET = first.admin_secret
+    settings.JANUS_ROOM_ADMIN_KEY = first.room_admin_key
+    settings.JANUS_RECORDINGS_DIR = first.recordings_dir
+    settings.JANUS_RTP_FORWARD_HOST = "127.0.0.1"
+    return two_janus_servers
+
+
+class StagePublisher:
+    """A stage seat publishing, seen from Janus: a session that joins the room with the
+    seat's feed id and token and configures sendonly audio and video (``STAGE_OFFER``)."""
+
+    def __init__(self, server_url: str, api_secret: str) -> None:
+        self.server_url, self.api_secret = server_url, api_secret
+
+    def _post(self, url: str, body: dict[str, Any]) -> dict[str, Any]:
+        body = {**body, "transaction": secrets.token_hex(6), "apisecret": self.api_secret}
+        request = urllib.request.Request(
+            url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            answer: dict[str, Any] = json.load(response)
+        if answer.get("janus") == "error":
+            raise RuntimeError(f"Janus refused {body['janus']}: {answer}")
+        return answer
+
+    def _event(self, session_url: str, wanted: str, timeout_s: float = 10) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            url = f"{session_url}?maxev=5&apisecret={urllib.parse.quote(self.api_secret)}"
+            with urllib.request.urlopen(url, timeout=35) as response:
+                events = json.load(response)
+            for event in events if isinstance(events, list) else [events]:
+                data = event.get("plugindata", {}).get("data", {})
+                if "error_code" in data:
+                    raise RuntimeError(f"VideoRoom refused the stage: {data}")
+                if wanted in data:
+                    return data
+        raise RuntimeError(f"No {wanted!r} event from Janus")
+
+    def publish(self, room: int, feed: int, token: str) -> None:
+        session = self._post(self.server_url, {"janus": "create"})["data"]["id"]
+        session_url = f"{self.server_url}/{session}"
+        handle = self._post(session_url, {"janus": "attach", "plugin": "janus.plugin.videoroom"})
+        handle_url = f"{session_url}/{handle['data']['id']}"
+        join = {"request": "join", "ptype": "publisher", "room": room, "id": feed, "token": token}
+        self._post(handle_url, {"janus": "message", "body": join})
+        self._event(session_url, "videoroom")
+        configure = {"request": "configure", "audio": True, "video": True}
+        jsep = {"type": "offer", "sdp": STAGE_OFFER}
+        self._post(handle_url, {"janus": "message", "body": configure, "jsep": jsep})
+        self._event(session_url, "configured")

@@ -8,9 +8,15 @@ audiences watch, and revoking it shuts every door at once. Colombe itself authen
 with the API secret, which never leaves the server.
 
 A ``JANUS_SERVERS`` entry is "server URL|public URL|admin URL"; ``Meeting.engine_server``
-keeps the server URL of the instance that hosts the room."""
+keeps the server URL of the instance that hosts the room.
+
+Webinars use every configured instance as an edge (docs/scaling-meetings.md, "Topology"):
+each stage feed gets a Streaming mountpoint on every instance, fed by an ``rtp_forward``
+from the room's instance, and each audience seat watches from the edge with the fewest
+audience seats of the meeting (``Participant.engine_server`` says which)."""
 
 import json
+import logging
 import secrets
 import urllib.error
 import urllib.request
@@ -19,9 +25,11 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from colombe.meetings.engines.base import (
@@ -35,6 +43,8 @@ from colombe.meetings.ice import ice_servers_for
 
 if TYPE_CHECKING:
     from colombe.meetings.models import Meeting, Participant
+
+log = logging.getLogger(__name__)
 
 VIDEOROOM = "janus.plugin.videoroom"
 STREAMING = "janus.plugin.streaming"
@@ -51,6 +61,7 @@ UNAUTHORIZED = 433
 MEETING_BITRATE = 512_000  # per publisher; a 50-person grid receives many of them
 STAGE_BITRATE = 1_000_000  # a webinar stage has few publishers and a large audience
 FIR_FREQUENCY_SECONDS = 10  # late viewers of a forwarded stream get a key frame soon
+FORWARDED_STREAM_IDS = ("audio_stream_id", "video_stream_id")
 OPUS_PAYLOAD_TYPE = 111
 VP8_PAYLOAD_TYPE = 96
 
@@ -76,6 +87,10 @@ class JanusInstance:
 
 def configured_instances() -> list[JanusInstance]:
     return [JanusInstance.parse(entry) for entry in settings.JANUS_SERVERS]
+
+
+def configured_instance(server_url: str) -> JanusInstance | None:
+    return next((i for i in configured_instances() if i.server_url == server_url), None)
 
 
 class JanusClient:
@@ -135,9 +150,8 @@ class JanusClient:
         base = self.instance.server_url
         session = self._post(base, {"janus": "create", "apisecret": self.secret})["data"]["id"]
         try:
-            attached = self._post(
-                f"{base}/{session}", {"janus": "attach", "plugin": plugin, "apisecret": self.secret}
-            )
+            attach = {"janus": "attach", "plugin": plugin, "apisecret": self.secret}
+            attached = self._post(f"{base}/{session}", attach)
             yield PluginHandle(self, f"{base}/{session}/{attached['data']['id']}")
         finally:
             # If destroying fails, the session expires on its own after session_timeout.
@@ -206,10 +220,12 @@ class JanusEngine:
     # Placement -----------------------------------------------------------------------
 
     def _client(self, meeting: "Meeting") -> JanusClient:
-        for instance in configured_instances():
-            if instance.server_url == meeting.engine_server:
-                return JanusClient(instance)
-        raise EngineUnavailable(f"Janus server {meeting.engine_server!r} is no longer configured")
+        instance = configured_instance(meeting.engine_server)
+        if instance is None:
+            raise EngineUnavailable(
+                f"Janus server {meeting.engine_server!r} is no longer configured"
+            )
+        return JanusClient(instance)
 
     def _least_loaded_instance(self) -> JanusInstance:
         """The healthy instance hosting the fewest open rooms (counted in Colombe's
@@ -322,19 +338,20 @@ class JanusEngine:
         )
 
     def admit(self, meeting: "Meeting", participant: "Participant") -> JoinGrant:
-        client = self._client(meeting)
         self._ensure_seat_identity(participant)
         joins_room = self._joins_room(meeting, participant)
-        self._set_core_token(
-            client, participant, [VIDEOROOM, STREAMING] if joins_room else [STREAMING]
-        )
         if joins_room:
+            client = self._client(meeting)
+            self._place_token(client, participant, [VIDEOROOM, STREAMING])
             client.plugin_request(
                 VIDEOROOM,
                 self._room_body(
                     meeting, "allowed", action="add", allowed=[participant.engine_token]
                 ),
             )
+        else:
+            client = self._audience_edge(meeting, participant)
+            self._place_token(client, participant, [STREAMING])
         return JoinGrant(
             client="janus",
             config={
@@ -345,10 +362,77 @@ class JanusEngine:
                 "display": participant.display_name,
                 "publish": joins_room,
                 "audio_only": participant.audio_only,
+                # The same ids on every edge (see on_published).
                 "mountpoints": [] if joins_room else self.audience_streams(meeting),
                 "ice_servers": ice_servers_for(participant),
             },
         )
+
+    def _place_token(
+        self, client: JanusClient, participant: "Participant", plugins: list[str]
+    ) -> None:
+        """Register the seat's token on this instance only: a seat that moves (brought on
+        stage, sent back to the audience, re-placed) loses its token where it was."""
+        server_url = client.instance.server_url
+        if participant.engine_server and participant.engine_server != server_url:
+            self._revoke_on(participant.engine_server, participant)
+        self._set_core_token(client, participant, plugins)
+        if participant.engine_server != server_url:
+            participant.engine_server = server_url
+            if participant.pk:
+                participant.save(update_fields=["engine_server"])
+
+    def _revoke_on(self, server_url: str, participant: "Participant") -> None:
+        """Revoke the token on an instance the seat leaves; an instance that is gone or
+        down cannot be told (its tokens die when it restarts), which is logged."""
+        instance = configured_instance(server_url)
+        try:
+            if instance is None:
+                raise EngineUnavailable(f"{server_url} is no longer configured")
+            self._revoke_core_token(JanusClient(instance), participant)
+        except EngineUnavailable as error:
+            log.warning("Seat %s keeps a token on %s: %s", participant.pk, server_url, error)
+
+    def _audience_edge(self, meeting: "Meeting", participant: "Participant") -> JanusClient:
+        """The healthy edge with the fewest audience seats of this meeting, among the
+        edges that carry every stage stream."""
+        edges = self._serving_edges(meeting)
+        load = self._audience_load(meeting, participant, edges)
+        for edge in sorted(edges, key=lambda edge: load.get(edge.server_url, 0)):
+            client = JanusClient(edge)
+            if client.health():
+                return client
+        raise EngineUnavailable("No Janus edge answers")
+
+    def _serving_edges(self, meeting: "Meeting") -> list[JanusInstance]:
+        """Instances holding a mountpoint for every stage feed (an edge that was down when
+        a feed started is left out until that feed is published again)."""
+        edges = configured_instances()
+        for mountpoint in meeting.engine_state.get("mountpoints", {}).values():
+            edges = [edge for edge in edges if edge.server_url in mountpoint["edges"]]
+        return edges
+
+    def _audience_load(
+        self, meeting: "Meeting", participant: "Participant", edges: list[JanusInstance]
+    ) -> dict[str, int]:
+        """Audience seats watching now, per edge, in one query. Counted from the seats
+        (``Participant.engine_server``) rather than kept as counters in engine_state: a
+        seat that leaves, is removed or goes on stage stops counting by its own state,
+        with no second write to the meeting row that every join already locks."""
+        from colombe.meetings.models import Participant
+
+        watching = (
+            Participant.objects.filter(
+                meeting=meeting,
+                role=Participant.Role.AUDIENCE,
+                state=Participant.State.IN_ROOM,
+                engine_server__in=[edge.server_url for edge in edges],
+            )
+            .exclude(pk=participant.pk)
+            .values_list("engine_server")
+            .annotate(seats=Count("pk"))
+        )
+        return dict(watching)
 
     def allowed_tokens(self, meeting: "Meeting") -> list[str]:
         """The room's allowed list as Janus holds it (adding nothing answers the list)."""
@@ -360,16 +444,24 @@ class JanusEngine:
     def remove(self, meeting: "Meeting", participant: "Participant") -> None:
         if not participant.engine_token:
             return
-        client = self._client(meeting)
-        self._revoke_core_token(client, participant)
-        if not meeting.engine_room:
-            return
-        self._leave_room(client, meeting, participant)
+        room = self._client(meeting)
+        self._revoke_core_token(self._seat_client(meeting, participant), participant)
+        # A webinar audience seat never entered the room: nothing to kick there.
+        if meeting.engine_room and self._joins_room(meeting, participant):
+            self._leave_room(room, meeting, participant)
+
+    def _seat_client(self, meeting: "Meeting", participant: "Participant") -> JanusClient:
+        """The instance holding the seat's token (the room's for seats admitted before
+        seats were placed)."""
+        instance = configured_instance(participant.engine_server)
+        if participant.engine_server and instance is None:
+            raise EngineUnavailable(f"{participant.engine_server} is no longer configured")
+        return JanusClient(instance) if instance else self._client(meeting)
 
     def _leave_room(
         self, client: JanusClient, meeting: "Meeting", participant: "Participant"
     ) -> None:
-        self._stop_forwarding(client, meeting, participant)
+        self._stop_forwarding(meeting, participant)
         with client.plugin(VIDEOROOM) as handle:
             _ignoring(
                 {NO_SUCH_ROOM},
@@ -401,48 +493,94 @@ class JanusEngine:
                 handle.request(self._room_body(meeting, "moderate", id=feed, mid=mid, mute=True))
 
     def set_on_stage(self, meeting: "Meeting", participant: "Participant", on_stage: bool) -> None:
-        """Stage seats are in the room's allowed list (they publish); audience seats only
-        hold a Streaming token. Demoting kicks the seat out of the room: its page falls
-        back to the audience stream."""
-        client = self._client(meeting)
+        """Stage seats are in the room's allowed list on the room's instance (they
+        publish); audience seats only hold a Streaming token on an edge. Demoting kicks
+        the seat out of the room: its page falls back to the audience stream."""
+        room = self._client(meeting)
         self._ensure_seat_identity(participant)
         if on_stage:
-            self._set_core_token(client, participant, [VIDEOROOM, STREAMING])
-            client.plugin_request(
+            self._place_token(room, participant, [VIDEOROOM, STREAMING])
+            room.plugin_request(
                 VIDEOROOM,
                 self._room_body(
                     meeting, "allowed", action="add", allowed=[participant.engine_token]
                 ),
             )
         else:
-            self._set_core_token(client, participant, [STREAMING])
-            self._leave_room(client, meeting, participant)
+            self._leave_room(room, meeting, participant)
+            self._place_token(self._audience_edge(meeting, participant), participant, [STREAMING])
 
     # Webinar fan-out ------------------------------------------------------------------
+    #
+    # engine_state["mountpoints"] maps each stage feed to {"id": <mountpoint id>, "edges":
+    # {<server URL>: {"audio_port", "video_port", "stream_ids"}}}. The mountpoint has the
+    # same id on every edge: the room's state poll is one cached snapshot for the whole
+    # audience, so the ids it lists must be valid on whichever edge a viewer watches from.
 
     def audience_streams(self, meeting: "Meeting") -> list[int]:
         mountpoints = meeting.engine_state.get("mountpoints", {})
         return sorted(int(mountpoint["id"]) for mountpoint in mountpoints.values())
 
     def on_published(self, meeting: "Meeting", participant: "Participant") -> None:
-        """Forward a stage seat's audio and video to a Streaming mountpoint of its own."""
+        """Forward a stage seat's audio and video to a Streaming mountpoint of its own on
+        every edge. Publishing again fills in the edges that were down the first time."""
         if not meeting.is_webinar or not participant.engine_feed:
             return
-        client = self._client(meeting)
+        room = self._client(meeting)
         with transaction.atomic():
             locked = type(meeting).objects.select_for_update().get(pk=meeting.pk)
             mountpoints = locked.engine_state.setdefault("mountpoints", {})
-            if participant.engine_feed in mountpoints:
-                meeting.engine_state = locked.engine_state
-                return
-            mountpoint = self._create_mountpoint(client, meeting)
-            mountpoint["stream_ids"] = self._forward(client, meeting, participant, mountpoint)
-            mountpoints[participant.engine_feed] = mountpoint
-            locked.save(update_fields=["engine_state"])
+            mountpoint = mountpoints.setdefault(
+                participant.engine_feed, {"id": _new_numeric_id(), "edges": {}}
+            )
+            edges = configured_instances()
+            missing = [edge for edge in edges if edge.server_url not in mountpoint["edges"]]
+            for edge in missing:
+                served = self._serve_on_edge(
+                    room, JanusClient(edge), locked, participant, mountpoint
+                )
+                if served is not None:
+                    mountpoint["edges"][edge.server_url] = served
+            if missing:
+                locked.save(update_fields=["engine_state"])
             meeting.engine_state = locked.engine_state
 
-    def _create_mountpoint(self, client: JanusClient, meeting: "Meeting") -> dict[str, Any]:
-        mountpoint_id = _new_numeric_id()
+    def _serve_on_edge(
+        self,
+        room: JanusClient,
+        edge: JanusClient,
+        meeting: "Meeting",
+        participant: "Participant",
+        mountpoint: dict[str, Any],
+    ) -> dict[str, Any] | None:
+        """Create the feed's mountpoint on one edge and forward the feed there; None when
+        that edge is down (the others still serve the audience)."""
+        try:
+            ports = self._create_mountpoint(edge, meeting, int(mountpoint["id"]))
+        except EngineUnavailable as error:
+            if edge.instance == room.instance:
+                raise
+            log.warning(
+                "Edge %s skipped for meeting %s: %s", edge.instance.server_url, meeting.pk, error
+            )
+            return None
+        host = self._forward_host(room, edge)
+        ports["stream_ids"] = self._forward(room, meeting, participant, ports, host)
+        return ports
+
+    def _forward_host(self, room: JanusClient, edge: JanusClient) -> str:
+        """Where the room's instance sends RTP: JANUS_RTP_FORWARD_HOST for itself, an
+        edge's private address (the host of its server URL) for the others."""
+        if edge.instance == room.instance:
+            return str(settings.JANUS_RTP_FORWARD_HOST)
+        host = urlsplit(edge.instance.server_url).hostname
+        if not host:
+            raise EngineError(f"No host in Janus server URL {edge.instance.server_url!r}")
+        return host
+
+    def _create_mountpoint(
+        self, client: JanusClient, meeting: "Meeting", mountpoint_id: int
+    ) -> dict[str, Any]:
         data = client.plugin_request(
             STREAMING,
             {
@@ -472,14 +610,15 @@ class JanusEngine:
             },
         )
         ports = {media["mid"]: media["port"] for media in data["stream"]["ports"]}
-        return {"id": mountpoint_id, "audio_port": ports["a"], "video_port": ports["v"]}
+        return {"audio_port": ports["a"], "video_port": ports["v"]}
 
     def _forward(
         self,
         client: JanusClient,
         meeting: "Meeting",
         participant: "Participant",
-        mountpoint: dict[str, Any],
+        ports: dict[str, Any],
+        host: str,
     ) -> list[int]:
         data = client.plugin_request(
             VIDEOROOM,
@@ -488,32 +627,46 @@ class JanusEngine:
                 "rtp_forward",
                 publisher_id=int(participant.engine_feed),
                 admin_key=settings.JANUS_ROOM_ADMIN_KEY,
-                host=settings.JANUS_RTP_FORWARD_HOST,
-                audio_port=mountpoint["audio_port"],
+                host=host,
+                audio_port=ports["audio_port"],
                 audio_pt=OPUS_PAYLOAD_TYPE,
-                video_port=mountpoint["video_port"],
+                video_port=ports["video_port"],
                 video_pt=VP8_PAYLOAD_TYPE,
             ),
         )
-        return [int(stream["stream_id"]) for stream in data.get("forwarders", [])]
+        # Janus 1.1 answers the audio_port/video_port form of rtp_forward (deprecated, but
+        # it needs no knowledge of the browser's mids) with one "rtp_stream" object.
+        forwarded = data.get("rtp_stream", {})
+        return [int(forwarded[key]) for key in FORWARDED_STREAM_IDS if key in forwarded]
 
-    def _stop_forwarding(
-        self, client: JanusClient, meeting: "Meeting", participant: "Participant"
-    ) -> None:
+    def _stop_forwarding(self, meeting: "Meeting", participant: "Participant") -> None:
         mountpoint = meeting.engine_state.get("mountpoints", {}).pop(participant.engine_feed, None)
         if mountpoint is None:
             return
-        self._destroy_mountpoint(client, meeting, mountpoint)
+        self._destroy_everywhere(meeting, mountpoint)
         meeting.save(update_fields=["engine_state"])
 
+    def _destroy_everywhere(self, meeting: "Meeting", mountpoint: dict[str, Any]) -> None:
+        """Destroy a feed's mountpoint on every edge; an edge that is down or no longer
+        configured is logged and skipped (Janus forgets non-permanent mountpoints when it
+        restarts), so that it never keeps a room from closing."""
+        for server_url in mountpoint["edges"]:
+            instance = configured_instance(server_url)
+            try:
+                if instance is None:
+                    raise EngineUnavailable(f"{server_url} is no longer configured")
+                self._destroy_mountpoint(JanusClient(instance), meeting, int(mountpoint["id"]))
+            except EngineUnavailable as error:
+                log.warning("Mountpoint %s left on %s: %s", mountpoint["id"], server_url, error)
+
     def _destroy_mountpoint(
-        self, client: JanusClient, meeting: "Meeting", mountpoint: dict[str, Any]
+        self, client: JanusClient, meeting: "Meeting", mountpoint_id: int
     ) -> None:
         _ignoring(
             {NO_SUCH_MOUNTPOINT},
             client.plugin_request,
             STREAMING,
-            {"request": "destroy", "id": int(mountpoint["id"]), "secret": self._secret(meeting)},
+            {"request": "destroy", "id": mountpoint_id, "secret": self._secret(meeting)},
         )
 
     # Recording -------------------------------------------------------------------------
@@ -539,7 +692,7 @@ class JanusEngine:
             return
         client = self._client(meeting)
         for mountpoint in meeting.engine_state.get("mountpoints", {}).values():
-            self._destroy_mountpoint(client, meeting, mountpoint)
+            self._destroy_everywhere(meeting, mountpoint)
         _ignoring(
             {NO_SUCH_ROOM}, client.plugin_request, VIDEOROOM, self._room_body(meeting, "destroy")
         )

@@ -239,7 +239,10 @@ def test_webinar_mountpoint_is_created_then_destroyed_with_the_room(janus_settin
     engine.open_room(meeting)
     client = client_for(janus_settings)
 
-    mountpoint = engine._create_mountpoint(client, meeting)
+    mountpoint: dict[str, Any] = {"id": 4242, "edges": {}}
+    mountpoint["edges"][janus_settings.http_url] = engine._create_mountpoint(
+        client, meeting, mountpoint["id"]
+    )
     meeting.engine_state["mountpoints"] = {"1": mountpoint}
     meeting.save()
 
