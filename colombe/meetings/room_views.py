@@ -69,9 +69,7 @@ def _session_invitation(request: HttpRequest, slug: str) -> MeetingInvitation | 
 def _session_seat(request: HttpRequest, slug: str) -> Participant | None:
     ids = list(request.session.get(SEATS_KEY, {}).values())
     seat = (
-        Participant.objects.select_related("meeting")
-        .filter(pk__in=ids, meeting__slug=slug)
-        .first()
+        Participant.objects.select_related("meeting").filter(pk__in=ids, meeting__slug=slug).first()
     )
     if seat is None or (seat.user_id is not None and seat.user_id != request.user.pk):
         return None
