@@ -5,7 +5,7 @@ media never leaves the machine's own test network: Janus offers only the namespa
 address. Colombe runs as a ``runserver`` subprocess on a SQLite file prepared here.
 
 Story: Bob (moderator) and Charlie join the committee's réunion through the lobby; each
-sees the other's video playing; Bob removes Charlie, who is told so; Bob ends the
+sees the other's video playing; Bob mutes then removes Charlie, who is told so; Bob ends the
 meeting and the Janus room is gone. Then a webinar: Bob on stage, a guest invited by
 email joins the audience through their personal link and decodes the stage stream.
 Lobby and meeting pages have no axe violation. Pages are driven in English so the test
@@ -306,6 +306,10 @@ def test_two_members_see_each_other_then_moderation_and_end(
     assert addresses and all(namespace.owns(address) for address in addresses), addresses
 
     charlie_item = bob.locator("#people li", has_text="Charlie")
+    # Muting goes through Janus (moderate, with the audio stream's mid): Charlie is told
+    # only once Janus has done it.
+    charlie_item.get_by_role("button", name="Mute").click()
+    charlie.wait_for_selector("#announcer:has-text('A moderator muted your microphone.')")
     charlie_item.get_by_role("button", name="Remove").click()
     charlie.wait_for_selector("#connection-status:has-text('You were removed')")
     bob.wait_for_selector(f"#tile-{my_feed(charlie)}", state="detached")
