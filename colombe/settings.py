@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "colombe.groups",
     "colombe.petitions",
     "colombe.meetings",
+    "colombe.reports",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -37,6 +37,7 @@ from colombe.meetings.models import Meeting, MeetingInvitation, Minutes, Recordi
 from colombe.movement.models import Membership, Territory
 from colombe.petitions import services
 from colombe.petitions.models import Petition
+from colombe.reports.models import ActionReport, ReportPhoto
 from tests import factories
 from tests.personas import SECRET_GROUP_NAME, SECRET_GROUP_SLUG, World
 from tests.reports import report
@@ -56,10 +57,16 @@ MISSING = "groupe-qui-n-existe-pas"
 SECRET_GROUP_SIZE = 7
 SECRET_GROUP_SIZE_RE = re.compile(rf"\b{SECRET_GROUP_SIZE}\s+(membres|members|personnes)\b")
 MISSING_PK = 999_999
+TINY_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8cf00000301010018dd8db00000000049454e44ae426082"
+)
 UNREACHABLE_JANUS = "http://127.0.0.1:1/janus|http://127.0.0.1:1/janus|http://127.0.0.1:1/admin"
 # Each group has one meeting for its members (audience "owner"); the secret group's is as
 # secret as the group: its title must never reach outsiders.
 SECRET_MEETING_TITLE = "Réunion Albatros-Nocturne"
+# Each group has one published action report; the secret group's is as secret as the group.
+SECRET_REPORT_TITLE = "Tractage Martin-Pêcheur"
 
 Expect = Callable[[str, str], int]  # (persona, visibility) -> status code
 
@@ -79,6 +86,8 @@ class Scene:
     meeting: Meeting
     meeting_invitation_pk: int
     recording_pk: int
+    report: ActionReport
+    report_photo_pk: int
     petition: Petition | None = None
 
 
@@ -137,6 +146,14 @@ def meeting(scene: Scene) -> dict[str, Any]:
 
 def meeting_and(field: str) -> Callable[[Scene], dict[str, Any]]:
     return lambda scene: {"slug": scene.meeting.slug, "pk": getattr(scene, field)}
+
+
+def action_report(scene: Scene) -> dict[str, Any]:
+    return {"slug": scene.report.slug}
+
+
+def action_report_photo(scene: Scene) -> dict[str, Any]:
+    return {"slug": scene.report.slug, "pk": scene.report_photo_pk}
 
 
 def lyon_and(pk_of: Callable[[World], int]) -> Callable[[Scene], dict[str, Any]]:
@@ -235,6 +252,23 @@ def in_meeting(then: Expect) -> Expect:
 def meeting_organisers(persona: str, visibility: str) -> int:
     """Bob owns every group; Charlie is a member who may see but not organise."""
     return 200 if persona in {"bob", "alice"} else 403
+
+
+def knows_report(persona: str, visibility: str) -> bool:
+    """A public group's report is public; a private or secret group's is for its members
+    (the group's content: national administrators are not members)."""
+    return visibility == Visibility.PUBLIC or persona in GROUP_MEMBERS
+
+
+def in_report(then: Expect) -> Expect:
+    return lambda persona, visibility: (
+        then(persona, visibility) if knows_report(persona, visibility) else 404
+    )
+
+
+def report_editors(persona: str, visibility: str) -> int:
+    """Bob wrote it and leads Lyon; Alice administers; members and outsiders may not."""
+    return {"anonymous": 302, "bob": 200, "alice": 200}.get(persona, 403)
 
 
 def only_alice(status: int, others: int) -> Expect:
@@ -398,6 +432,27 @@ ROUTES: dict[str, Route] = {
             "recording_toggle",
         ]
     },
+    # reports: one published report in each group's space.
+    "reports:feed": Route(no_kwargs, everyone()),
+    "reports:feed_atom": Route(no_kwargs, everyone()),
+    "reports:committee": Route(lyon, everyone()),
+    "reports:committee_atom": Route(lyon, everyone()),
+    "reports:hashtag_atom": Route(lambda s: {"name": "paix"}, everyone()),
+    "reports:create": Route(no_kwargs, logged_in()),
+    "reports:drafts": Route(no_kwargs, logged_in()),
+    "reports:autosave_new": Route(no_kwargs, post_only()),
+    "reports:detail": Route(action_report, in_report(everyone()), group_scoped=True),
+    "reports:photo": Route(action_report_photo, in_report(everyone()), group_scoped=True),
+    "reports:thumbnail": Route(action_report_photo, in_report(everyone()), group_scoped=True),
+    "reports:edit": Route(action_report, in_report(report_editors), group_scoped=True),
+    "reports:delete": Route(action_report, in_report(report_editors), group_scoped=True),
+    **{
+        f"reports:{name}": Route(action_report, in_report(post_only()), group_scoped=True)
+        for name in ["autosave", "publish", "react", "comment", "reuse"]
+    },
+    "reports:remove_photo": Route(
+        action_report_photo, in_report(report_editors), group_scoped=True
+    ),
     # petitions: published ones are public; drafts are for their organisers.
     "petitions:list": Route(no_kwargs, everyone()),
     "petitions:altcha_challenge": Route(no_kwargs, everyone()),
@@ -543,6 +598,7 @@ def build_scene(world: World, group: Group) -> Scene:
     tag = f"tag-{group.visibility}"
     group.hashtags.set(get_or_create_hashtags([tag]))
     meeting, invitation, recording = build_meeting(world, group)
+    report, photo = build_report(world, group)
     return Scene(
         world=world,
         group=group,
@@ -555,7 +611,37 @@ def build_scene(world: World, group: Group) -> Scene:
         meeting=meeting,
         meeting_invitation_pk=invitation.pk,
         recording_pk=recording.pk,
+        report=report,
+        report_photo_pk=photo.pk,
     )
+
+
+def build_report(world: World, group: Group) -> tuple[ActionReport, ReportPhoto]:
+    """Bob's published report in the group's space, tagged #paix, with a photo."""
+    is_secret = group.visibility == Visibility.SECRET
+    report = ActionReport.objects.create(
+        structure=group.owner,
+        group=group,
+        author=world.bob,
+        kind=ActionReport.Kind.LEAFLETS,
+        title=SECRET_REPORT_TITLE if is_secret else f"Tractage du groupe {group.visibility}",
+        slug=f"tractage-{group.visibility}",
+        happened_on=timezone.localdate(),
+        town="Lyon",
+        visibility=(
+            ActionReport.Visibility.PUBLIC
+            if group.visibility == Visibility.PUBLIC
+            else ActionReport.Visibility.COMMITTEE
+        ),
+        status=ActionReport.Status.PUBLISHED,
+        published_at=timezone.now(),
+    )
+    report.hashtags.set(get_or_create_hashtags(["paix"]))
+    photo = ReportPhoto(report=report, alt_text="Le stand", width=1, height=1)
+    photo.image.save("stand.png", ContentFile(TINY_PNG), save=False)
+    photo.thumbnail.save("stand-mini.png", ContentFile(TINY_PNG), save=False)
+    photo.save()
+    return report, photo
 
 
 def build_meeting(world: World, group: Group) -> tuple[Meeting, MeetingInvitation, Recording]:
@@ -643,7 +729,13 @@ def leaks(body: str, persona: str, requested_url: str = "") -> list[str]:
         body = body.replace(requested_url, "").replace(escape(requested_url), "")
     clues = []
     if persona not in GROUP_MEMBERS:
-        clues += [SECRET_GROUP_NAME, SECRET_GROUP_SLUG, "tag-secret", SECRET_MEETING_TITLE]
+        clues += [
+            SECRET_GROUP_NAME,
+            SECRET_GROUP_SLUG,
+            "tag-secret",
+            SECRET_MEETING_TITLE,
+            SECRET_REPORT_TITLE,
+        ]
     if persona not in PETITION_ORGANISERS:
         clues.append(DRAFT_TITLE)
     found = [clue for clue in clues if clue in body]

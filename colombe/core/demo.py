@@ -39,6 +39,7 @@ from colombe.meetings.demo import seed_meetings
 from colombe.movement.models import Membership, PartnerOrganisation, Structure, Territory
 from colombe.petitions.demo import seed_petitions
 from colombe.petitions.models import Petition, Signature
+from colombe.reports.demo import seed_reports
 
 DEMO_EMAIL_DOMAIN = "colombe.example"
 LARGE_COMMITTEE_SLUG_PREFIX = "comite-demo-"
@@ -859,6 +860,7 @@ def seed_movement(password_hash: str, report: SeedReport) -> None:
     seed_groups(structures, cast, report)
     seed_meetings(structures, cast, report)
     seed_demo_petitions(structures, cast, report)
+    seed_reports(structures, cast, report)
 
 
 def seed_demo_petitions(structures: dict[str, Structure], cast: Cast, report: SeedReport) -> None:

@@ -14,8 +14,12 @@ from colombe.core.models import AuditEntry, Hashtag
 from colombe.core.search import search_everything
 from colombe.groups.models import Group, Visibility
 from colombe.movement.models import Structure
+from colombe.reports.feeds import public_reports
+from colombe.reports.models import ActionReport
 
 TERMS_VERSION = "2026-11"
+# The hashtag page shows the latest reports; the feed filtered by the tag shows them all.
+HASHTAG_REPORTS = 20
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -40,10 +44,23 @@ def hashtag(request: HttpRequest, name: str) -> HttpResponse:
     people = list(
         policy.visible(User, request.user).filter(interests=tag).order_by("display_name")[:50]
     )
-    if not groups and not people:
+    reports = list(
+        policy.visible(ActionReport, request.user)
+        .filter(status=ActionReport.Status.PUBLISHED, hashtags=tag)
+        .select_related("structure")
+        .order_by("-happened_on", "-pk")[:HASHTAG_REPORTS]
+    )
+    if not groups and not people and not reports:
         # A tag used only by secret groups or hidden profiles must not be confirmed.
         raise Http404
-    return render(request, "core/hashtag.html", {"tag": tag, "groups": groups, "people": people})
+    context = {
+        "tag": tag,
+        "groups": groups,
+        "people": people,
+        "reports": reports,
+        "public_reports": public_reports().filter(hashtags=tag).exists(),
+    }
+    return render(request, "core/hashtag.html", context)
 
 
 def privacy(request: HttpRequest) -> HttpResponse:

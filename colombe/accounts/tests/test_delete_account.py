@@ -34,6 +34,7 @@ PERSONAL_RECORDS = {
     "meetings.Registration",
     "meetings.MeetingInvitation",
     "meetings.CalendarFeed",
+    "reports.Reaction",
 }
 
 

@@ -1,0 +1,121 @@
+"""The feed "What the committees do" and the page of one committee's reports.
+
+Both list only published reports the viewer may read (``policy.visible``), so a secret
+group's report never shows — not as a card, not in a count, not in a total."""
+
+from collections import defaultdict
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from colombe.core import policy
+from colombe.movement.models import Membership, Structure
+from colombe.reports.feed_forms import FeedFilterForm
+from colombe.reports.models import ActionReport, Reaction, ReportPhoto
+
+PAGE_SIZE = 20
+
+
+def published_reports(user: Any) -> QuerySet[ActionReport]:
+    """Published reports the user may read, newest first."""
+    return (
+        policy.visible(ActionReport, user)
+        .filter(status=ActionReport.Status.PUBLISHED)
+        .order_by("-happened_on", "-pk")
+    )
+
+
+def with_card_data(reports: QuerySet[ActionReport]) -> QuerySet[ActionReport]:
+    """Everything a card shows, in a constant number of queries."""
+    return reports.select_related("structure", "group").prefetch_related(
+        "hashtags",
+        Prefetch("photos", queryset=ReportPhoto.objects.order_by("position", "pk")),
+    )
+
+
+def attach_reaction_counts(reports: list[ActionReport]) -> None:
+    """``report.reaction_counts``: [(label, count)] per kind of reaction, one query for
+    the whole page."""
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = (
+        Reaction.objects.filter(report__in=[r.pk for r in reports])
+        .values("report_id", "kind")
+        .annotate(total=Count("pk"))
+    )
+    for row in rows:
+        counts[row["report_id"]][row["kind"]] = row["total"]
+    for report in reports:
+        found = counts.get(report.pk, {})
+        report.reaction_counts = [  # type: ignore[attr-defined]
+            (label, found.get(kind, 0)) for kind, label in Reaction.Kind.choices
+        ]
+
+
+def card_page(request: HttpRequest, reports: QuerySet[ActionReport]) -> Page:
+    page_obj = Paginator(with_card_data(reports), PAGE_SIZE).get_page(request.GET.get("page"))
+    attach_reaction_counts(list(page_obj.object_list))
+    return page_obj
+
+
+def may_report(user: Any) -> bool:
+    """Active members of a committee (and national administrators) report actions."""
+    if not user.is_authenticated:
+        return False
+    return policy.is_national_admin(user) or (
+        Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).exists()
+    )
+
+
+def feed(request: HttpRequest) -> HttpResponse:
+    filters = FeedFilterForm(request.GET or None)
+    reports, chosen = filters.apply(published_reports(request.user))
+    context = {
+        "filters": filters,
+        "page_obj": card_page(request, reports),
+        "query_string": urlencode(chosen),
+        "filtered": bool(chosen),
+        "may_report": may_report(request.user),
+    }
+    return render(request, "reports/feed.html", context)
+
+
+def committee(request: HttpRequest, slug: str) -> HttpResponse:
+    structure = get_object_or_404(Structure.objects.select_related("territory"), slug=slug)
+    own = published_reports(request.user).filter(structure=structure)
+    filters = FeedFilterForm(request.GET or None, with_territory=False)
+    reports, chosen = filters.apply(own)
+    context = {
+        "structure": structure,
+        "totals": committee_totals(own),
+        "filters": filters,
+        "page_obj": card_page(request, reports),
+        "query_string": urlencode(chosen),
+        "filtered": bool(chosen),
+        "may_report": policy.has_perm(request.user, "reports.create", structure),
+    }
+    return render(request, "reports/committee.html", context)
+
+
+def committee_totals(reports: QuerySet[ActionReport]) -> dict[str, int]:
+    """Counted over the reports the viewer may read: a hidden report does not show up
+    in a total either."""
+    year = timezone.localdate().year
+    # The visible queryset is DISTINCT; sums are taken over its primary keys so that a
+    # join never counts a report twice.
+    base = ActionReport.objects.filter(pk__in=reports.values("pk"))
+    totals = base.aggregate(
+        reports=Count("pk"),
+        people=Sum("people_reached"),
+    )
+    signatures = base.filter(happened_on__year=year).aggregate(total=Sum("paper_signatures"))
+    return {
+        "reports": totals["reports"] or 0,
+        "people": totals["people"] or 0,
+        "signatures": signatures["total"] or 0,
+        "year": year,
+    }
