@@ -51,8 +51,8 @@ def attach_reaction_counts(reports: list[ActionReport]) -> None:
         counts[row["report_id"]][row["kind"]] = row["total"]
     for report in reports:
         found = counts.get(report.pk, {})
-        report.reaction_counts = [  # type: ignore[attr-defined]
-            (label, found.get(kind, 0)) for kind, label in Reaction.Kind.choices
+        report.reaction_counts = [
+            (str(label), found.get(kind, 0)) for kind, label in Reaction.Kind.choices
         ]
 
 

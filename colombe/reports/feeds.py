@@ -84,8 +84,8 @@ class ReportFeed(Feed):
 
 
 class CommitteeFeed(ReportFeed):
-    def get_object(self, request: HttpRequest, slug: str) -> Structure:  # type: ignore[override]
-        return get_object_or_404(Structure, slug=slug)
+    def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Structure:
+        return get_object_or_404(Structure, slug=kwargs["slug"])
 
     def title(self, obj: Any = None) -> str:
         return _("What %(committee)s does") % {"committee": obj.name}
@@ -98,8 +98,8 @@ class CommitteeFeed(ReportFeed):
 
 
 class HashtagFeed(ReportFeed):
-    def get_object(self, request: HttpRequest, name: str) -> Hashtag:  # type: ignore[override]
-        tag = Hashtag.objects.filter(name=normalise_hashtag(name)).first()
+    def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Hashtag:
+        tag = Hashtag.objects.filter(name=normalise_hashtag(kwargs["name"])).first()
         # A tag no public report carries is not confirmed: it might be a secret group's.
         if tag is None or not public_reports().filter(hashtags=tag).exists():
             raise Http404

@@ -96,6 +96,10 @@ class ActionReport(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
+    # Not stored: (label, count) per kind of reaction, filled for a page of feed cards in
+    # one query (reports.feed_views.attach_reaction_counts).
+    reaction_counts: list[tuple[str, int]]
+
     class Meta:
         ordering = ["-happened_on", "-pk"]
         verbose_name = _("action report")

@@ -95,7 +95,9 @@ def test_entry_content(client: Client, world: World) -> None:
     feed = ET.fromstring(client.get(reverse("reports:feed_atom")).content)
     assert feed.findtext(f"{ATOM}title") == "What the committees do"
     (entry,) = feed.iter(f"{ATOM}entry")
-    assert entry.find(f"{ATOM}link").get("href").endswith(report.get_absolute_url())  # type: ignore[union-attr]
+    link = entry.find(f"{ATOM}link")
+    assert link is not None
+    assert link.get("href", "").endswith(report.get_absolute_url())
     content = entry.findtext(f"{ATOM}summary") or ""
     assert "<strong>300 tracts</strong>" in content
     assert "Vénissieux" in content and "Leaflet distribution" in content

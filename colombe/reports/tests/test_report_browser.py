@@ -16,11 +16,6 @@ from tests.personas import World
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def test_bob_reports_a_leaflet_distribution_from_a_phone(
     live_server: LiveServer, new_context: OpenContext, world: World, tmp_path: Path
 ) -> None:

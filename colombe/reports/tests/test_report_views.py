@@ -12,11 +12,6 @@ from tests.personas import SECRET_GROUP_NAME, World
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def as_user(client: Client, user: Any) -> Client:
     client.logout()
     if user is not None:

@@ -14,11 +14,6 @@ from tests.personas import World
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def test_slug_is_unique_from_title_and_date(world: World) -> None:
     first = make_report(world, title="Stand à la Croix-Rousse")
     second = make_report(world, title="Stand à la Croix-Rousse")
