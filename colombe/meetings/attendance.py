@@ -6,7 +6,6 @@ entry into the room) to ``left_at`` (last exit). Someone still in the room count
 the meeting ended, or until now while it goes on. Personal data is minimised: the report
 and its CSV show names, roles and times, never a guest's email address."""
 
-import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,16 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from colombe.core import policy
+from colombe.core import policy, spreadsheets
 from colombe.core.audit import log_action
 from colombe.meetings.models import Meeting, MeetingInvitation, Participant
-
-# A spreadsheet runs a cell that starts with one of these as a formula ("CSV injection"),
-# and display names are typed by the people themselves.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# Excel in French expects semicolons, and a byte-order mark to read UTF-8 accents.
-CSV_DELIMITER = ";"
-BYTE_ORDER_MARK = "\ufeff"
 
 
 @dataclass(frozen=True)
@@ -144,20 +136,6 @@ def minutes_of(duration: timedelta) -> int:
 # CSV ------------------------------------------------------------------------------------
 
 
-def safe_cell(value: Any) -> str:
-    """The text of a cell, defused: a leading apostrophe makes spreadsheets show a
-    would-be formula as plain text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-class _Echo:
-    """A file-like object whose write() hands the line back, for csv.writer."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def local_time(moment: datetime | None) -> str:
     if moment is None:
         return ""
@@ -169,10 +147,9 @@ def csv_header() -> list[str]:
 
 
 def csv_lines(report: AttendanceReport) -> Iterator[str]:
-    writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER)
-    yield BYTE_ORDER_MARK + writer.writerow([safe_cell(cell) for cell in csv_header()])
-    for attendee in report.attendees:
-        row = [
+    """Display names are typed by the people themselves: cells are defused."""
+    rows = (
+        [
             attendee.name,
             attendee.kind_label,
             attendee.role_label,
@@ -180,7 +157,9 @@ def csv_lines(report: AttendanceReport) -> Iterator[str]:
             local_time(attendee.left_at),
             minutes_of(attendee.duration),
         ]
-        yield writer.writerow([safe_cell(cell) for cell in row])
+        for attendee in report.attendees
+    )
+    return spreadsheets.csv_lines(csv_header(), rows)
 
 
 def csv_filename(meeting: Meeting) -> str:

@@ -6,8 +6,7 @@ petition of 50,000 signers is written row by row, in chunks read from the databa
 held in memory. Every download is recorded in the audit log with its kind and size, never
 with any signer's data."""
 
-import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -18,38 +17,13 @@ from django.utils.translation import gettext as _
 
 from colombe.core import policy
 from colombe.core.audit import log_action
+from colombe.core.spreadsheets import csv_lines
 from colombe.petitions import crypto
 from colombe.petitions.models import Petition, Signature
 
 CHUNK_SIZE = 2000
 FULL = "signatures"
 DELIVERY = "delivery"
-# A spreadsheet runs a cell that starts with one of these as a formula ("CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# Excel in French expects semicolons, and a byte-order mark to read UTF-8 accents.
-DELIMITER = ";"
-BYTE_ORDER_MARK = "\ufeff"
-
-
-def safe_cell(value: Any) -> str:
-    """The text of a cell, defused: a leading apostrophe makes spreadsheets show a
-    would-be formula as plain text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-class _Echo:
-    """A file-like object whose write() hands the line back, for csv.writer."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
-    writer = csv.writer(_Echo(), delimiter=DELIMITER)
-    yield BYTE_ORDER_MARK + writer.writerow([safe_cell(cell) for cell in header])
-    for row in rows:
-        yield writer.writerow([safe_cell(cell) for cell in row])
 
 
 def exported_signatures(petition: Petition) -> QuerySet[Signature]:

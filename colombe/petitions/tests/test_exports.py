@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from colombe.core import spreadsheets
 from colombe.core.models import AuditEntry
 from colombe.petitions import exports
 from colombe.petitions.models import Petition
@@ -125,8 +126,8 @@ def test_formulas_are_defused_with_an_apostrophe(world: World, petition: Petitio
     assert attack[2] == "'+33"
     assert attack[5] == "'@SUM(A1)"
     assert attack[7] == "'-2+3"
-    assert exports.safe_cell("\tcmd") == "'\tcmd"
-    assert exports.safe_cell("Lyon") == "Lyon" and exports.safe_cell(None) == ""
+    assert spreadsheets.safe_cell("\tcmd") == "'\tcmd"
+    assert spreadsheets.safe_cell("Lyon") == "Lyon" and spreadsheets.safe_cell(None) == ""
 
 
 def test_delivery_export_has_names_and_towns_only(world: World, petition: Petition) -> None:
