@@ -19,6 +19,13 @@ def world(db: None) -> World:
     return build_world()
 
 
+@pytest.fixture
+def english_pages(settings: Any) -> None:
+    """Pages in English (the source language) for tests that read their wording; the
+    site's default is French."""
+    settings.LANGUAGE_CODE = "en"
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
     """Rate limits live in the cache; each test starts with an empty one."""

@@ -13,15 +13,9 @@ from colombe.meetings.tests.test_room_services import make_invitation, make_meet
 from tests.janus import JanusServer, free_port
 from tests.personas import SECRET_GROUP_NAME, World
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_pages")]
 State = Participant.State
 JSON = {"accept": "application/json"}
-
-
-@pytest.fixture(autouse=True)
-def _english_pages(settings: Any) -> None:
-    """These tests read the pages' wording in English (the source language)."""
-    settings.LANGUAGE_CODE = "en"
 
 
 def url(name: str, meeting: Meeting) -> str:

@@ -1,7 +1,6 @@
 """Atom feeds carry public reports only — whoever asks, logged in or not."""
 
 import xml.etree.ElementTree as ET
-from typing import Any
 
 import pytest
 from django.test import Client
@@ -11,11 +10,8 @@ from colombe.reports.models import ActionReport
 from colombe.reports.tests.feed_helpers import day, make_report
 from tests.personas import SECRET_GROUP_NAME, World
 
-
-@pytest.fixture(autouse=True)
-def _english_pages(settings: Any) -> None:
-    """These tests read the wording in English (the source language)."""
-    settings.LANGUAGE_CODE = "en"
+# These tests read the wording in English (the source language).
+pytestmark = pytest.mark.usefixtures("english_pages")
 
 
 ATOM = "{http://www.w3.org/2005/Atom}"

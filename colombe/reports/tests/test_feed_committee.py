@@ -14,11 +14,8 @@ from colombe.reports.models import ActionReport
 from colombe.reports.tests.feed_helpers import make_report
 from tests.personas import SECRET_GROUP_NAME, World
 
-
-@pytest.fixture(autouse=True)
-def _english_pages(settings: Any) -> None:
-    """These tests read the wording in English (the source language)."""
-    settings.LANGUAGE_CODE = "en"
+# These tests read the wording in English (the source language).
+pytestmark = pytest.mark.usefixtures("english_pages")
 
 
 def test_committee_page_lists_its_reports_with_totals(client: Client, world: World) -> None:

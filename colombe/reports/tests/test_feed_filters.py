@@ -12,11 +12,8 @@ from colombe.reports.tests.feed_helpers import day, make_report
 from tests import factories
 from tests.personas import World
 
-
-@pytest.fixture(autouse=True)
-def _english_pages(settings: Any) -> None:
-    """These tests read the wording in English (the source language)."""
-    settings.LANGUAGE_CODE = "en"
+# These tests read the wording in English (the source language).
+pytestmark = pytest.mark.usefixtures("english_pages")
 
 
 @pytest.fixture

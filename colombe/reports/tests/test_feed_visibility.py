@@ -1,7 +1,5 @@
 """The feed lists the published reports each persona may read, and nothing else."""
 
-from typing import Any
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -10,11 +8,8 @@ from colombe.reports.models import ActionReport
 from colombe.reports.tests.feed_helpers import make_report
 from tests.personas import SECRET_GROUP_NAME, World
 
-
-@pytest.fixture(autouse=True)
-def _english_pages(settings: Any) -> None:
-    """These tests read the wording in English (the source language)."""
-    settings.LANGUAGE_CODE = "en"
+# These tests read the wording in English (the source language).
+pytestmark = pytest.mark.usefixtures("english_pages")
 
 
 Audience = ActionReport.Visibility
