@@ -5,15 +5,10 @@ Every view resolves the meeting through the policy FIRST (``meeting_view``), so 
 secret group's meeting answers 404 to outsiders on every URL, before any login redirect
 that would put the slug in a Location header."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from pathlib import PurePosixPath
-from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import (
     Http404,
     HttpRequest,
@@ -27,12 +22,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from colombe.core import policy
+from colombe.core.object_views import visible_object_view
 from colombe.meetings import attendance, byte_ranges
 from colombe.meetings import minutes as minutes_services
 from colombe.meetings.after_forms import ActionItemFormSet, DecisionFormSet, MinutesForm
 from colombe.meetings.models import ChatMessage, Meeting, Minutes, Recording
 
-MeetingView = Callable[..., HttpResponseBase]
 # What the recordings are made of (janus-pp-rec and ffmpeg write WebM, Opus or MP4): the
 # browser plays the file only with the right type, and nosniff forbids guessing.
 RECORDING_TYPES = {
@@ -50,30 +45,11 @@ ACTIONS_PREFIX = "actions"
 ADD_ROW_BUTTONS = {"add_decision": DECISIONS_PREFIX, "add_action": ACTIONS_PREFIX}
 
 
-def meeting_view(code: str) -> Callable[[MeetingView], MeetingView]:
-    """Resolve ``slug`` to a meeting the user may know about (404 otherwise), then ask
-    anonymous visitors to log in and refuse (403) anyone ``code`` does not allow."""
-
-    def decorator(view: MeetingView) -> MeetingView:
-        @wraps(view)
-        def wrapper(request: HttpRequest, slug: str, **kwargs: Any) -> HttpResponseBase:
-            meeting = policy.get_visible_or_404(Meeting, request.user, slug=slug)
-            if not policy.has_perm(request.user, code, meeting):
-                if not request.user.is_authenticated:
-                    return redirect_to_login(request.get_full_path())
-                raise PermissionDenied
-            return view(request, meeting, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
 # Attendance ---------------------------------------------------------------------------
 
 
 @require_GET
-@meeting_view("meetings.organise")
+@visible_object_view(Meeting, perm="meetings.organise")
 def attendance_page(request: HttpRequest, meeting: Meeting) -> HttpResponseBase:
     report = attendance.attendance_report(meeting)
     if request.GET.get("format") == "csv":
@@ -98,7 +74,7 @@ def attendance_csv(
 
 
 @require_GET
-@meeting_view("meetings.read_minutes")
+@visible_object_view(Meeting, perm="meetings.read_minutes")
 def minutes_page(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     minutes = Minutes.objects.filter(meeting=meeting).select_related("published_post").first()
     may_organise = policy.has_perm(request.user, "meetings.organise", meeting)
@@ -154,7 +130,7 @@ def recording_type(name: str) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-@meeting_view("meetings.organise")
+@visible_object_view(Meeting, perm="meetings.organise")
 def minutes_edit(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     minutes = minutes_services.minutes_of(meeting)
     assignees = minutes_services.assignee_choices(meeting, minutes)
@@ -196,7 +172,7 @@ def with_added_row(post: QueryDict) -> QueryDict:
 
 
 @require_http_methods(["GET", "POST"])
-@meeting_view("meetings.organise")
+@visible_object_view(Meeting, perm="meetings.organise")
 def minutes_publish(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     minutes = get_object_or_404(Minutes, meeting=meeting)
     if request.method != "POST":
@@ -219,7 +195,7 @@ def minutes_publish(request: HttpRequest, meeting: Meeting) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
-@meeting_view("meetings.watch_recordings")
+@visible_object_view(Meeting, perm="meetings.watch_recordings")
 def recording_file(request: HttpRequest, meeting: Meeting, pk: int) -> HttpResponseBase:
     recording = Recording.objects.filter(
         meeting=meeting, pk=pk, status=Recording.Status.READY

@@ -118,8 +118,9 @@ def _lobby_access(request: HttpRequest, slug: str) -> tuple[Meeting, MeetingInvi
     if invitation is not None:
         return invitation.meeting, invitation
     meeting = policy.get_visible_or_404(Meeting, request.user, slug=slug)
-    if request.user.is_authenticated and not meeting.is_over:
-        policy.require(request.user, "meetings.join", meeting)
+    may_not_join = not policy.has_perm(request.user, "meetings.join", meeting)
+    if request.user.is_authenticated and not meeting.is_over and may_not_join:
+        raise PermissionDenied
     return meeting, None
 
 

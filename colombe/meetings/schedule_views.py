@@ -6,14 +6,13 @@ Every view that takes a slug resolves the meeting through the policy FIRST
 login redirect, which would otherwise put the slug in a Location header."""
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,30 +21,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from colombe.core import policy
+from colombe.core.object_views import visible_object_view
 from colombe.groups.models import Group, GroupMembership
 from colombe.meetings import engines, forms, ical, services
 from colombe.meetings.models import Meeting, Recording, Registration
 from colombe.movement.models import Membership, Structure
 
 PAGE_SIZE = 20
-MeetingView = Callable[..., HttpResponseBase]
-
-
-def meeting_view(*, login: bool = False) -> Callable[[MeetingView], MeetingView]:
-    """Resolve ``slug`` to a meeting the user may know about (404 otherwise), then ask
-    for a login when ``login``."""
-
-    def decorator(view: MeetingView) -> MeetingView:
-        @wraps(view)
-        def wrapper(request: HttpRequest, slug: str, **kwargs: Any) -> HttpResponseBase:
-            meeting = policy.get_visible_or_404(Meeting, request.user, slug=slug)
-            if login and not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            return view(request, meeting, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 def report_outcome(request: HttpRequest, action: Callable[[], object], success: str) -> bool:
@@ -136,7 +118,7 @@ def schedulable_owners(user: Any) -> list[Structure | Group]:
 # Meeting page ------------------------------------------------------------------------
 
 
-@meeting_view()
+@visible_object_view(Meeting)
 def detail(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     user = request.user
     registration = (
@@ -163,7 +145,7 @@ def detail(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     return render(request, "meetings/detail.html", context)
 
 
-@meeting_view()
+@visible_object_view(Meeting)
 def meeting_ical(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     response = HttpResponse(
         ical.calendar_for([meeting], meeting.title), content_type="text/calendar; charset=utf-8"
@@ -236,9 +218,8 @@ def scheduled_message(count: int) -> str:
     ) % {"count": count}
 
 
-@meeting_view(login=True)
+@visible_object_view(Meeting, login=True, perm="meetings.organise")
 def edit(request: HttpRequest, meeting: Meeting) -> HttpResponse:
-    policy.require(request.user, "meetings.organise", meeting)
     if meeting.is_over:
         messages.warning(request, _("This meeting is over or cancelled: it can no longer change."))
         return redirect(meeting)
@@ -259,9 +240,8 @@ def edit(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     return redirect(meeting)
 
 
-@meeting_view(login=True)
+@visible_object_view(Meeting, login=True, perm="meetings.organise")
 def cancel(request: HttpRequest, meeting: Meeting) -> HttpResponse:
-    policy.require(request.user, "meetings.organise", meeting)
     if request.method != "POST":
         return render(request, "meetings/cancel.html", {"meeting": meeting})
     report_outcome(
@@ -276,7 +256,7 @@ def cancel(request: HttpRequest, meeting: Meeting) -> HttpResponse:
 
 
 @require_POST
-@meeting_view(login=True)
+@visible_object_view(Meeting, login=True)
 def register(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     registration = services.register(meeting, request.user)
     if registration.status == Registration.Status.CONFIRMED:
@@ -287,7 +267,7 @@ def register(request: HttpRequest, meeting: Meeting) -> HttpResponse:
 
 
 @require_POST
-@meeting_view(login=True)
+@visible_object_view(Meeting, login=True)
 def unregister(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     if services.unregister(meeting, request.user) is not None:
         messages.success(request, _("Your registration has been cancelled."))
@@ -312,9 +292,8 @@ def invitations_page(
     return render(request, "meetings/invitations.html", context, status=status)
 
 
-@meeting_view(login=True)
+@visible_object_view(Meeting, login=True, perm="meetings.organise")
 def invitations(request: HttpRequest, meeting: Meeting) -> HttpResponse:
-    policy.require(request.user, "meetings.organise", meeting)
     if request.method != "POST":
         return invitations_page(request, meeting)
     form = forms.InviteForm(request.POST)
@@ -332,9 +311,8 @@ def invitations(request: HttpRequest, meeting: Meeting) -> HttpResponse:
 
 
 @require_POST
-@meeting_view(login=True)
+@visible_object_view(Meeting, login=True, perm="meetings.organise")
 def invite_members(request: HttpRequest, meeting: Meeting) -> HttpResponse:
-    policy.require(request.user, "meetings.organise", meeting)
     try:
         sent = services.invite_members(meeting, invited_by=request.user)
     except services.MeetingActionError as error:
@@ -353,9 +331,8 @@ def invitations_sent_message(count: int) -> str:
 
 
 @require_POST
-@meeting_view(login=True)
+@visible_object_view(Meeting, login=True, perm="meetings.organise")
 def invite_partner(request: HttpRequest, meeting: Meeting) -> HttpResponse:
-    policy.require(request.user, "meetings.organise", meeting)
     organisations = services.partners_with_representatives()
     form = forms.PartnerInviteForm(request.POST, organisations=organisations)
     if not form.is_valid():
@@ -371,9 +348,8 @@ def invite_partner(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     return redirect("meetings:invitations", meeting.slug)
 
 
-@meeting_view(login=True)
+@visible_object_view(Meeting, login=True, perm="meetings.organise")
 def invitation_revoke(request: HttpRequest, meeting: Meeting, pk: int) -> HttpResponse:
-    policy.require(request.user, "meetings.organise", meeting)
     invitation = get_object_or_404(meeting.invitations, pk=pk)
     if request.method != "POST":
         return confirm_page(
@@ -393,9 +369,8 @@ def invitation_revoke(request: HttpRequest, meeting: Meeting, pk: int) -> HttpRe
 
 
 @require_POST
-@meeting_view(login=True)
+@visible_object_view(Meeting, login=True, perm="meetings.organise")
 def invitation_resend(request: HttpRequest, meeting: Meeting, pk: int) -> HttpResponse:
-    policy.require(request.user, "meetings.organise", meeting)
     report_outcome(
         request,
         lambda: services.resend_invitation(actor=request.user, meeting=meeting, invitation_id=pk),

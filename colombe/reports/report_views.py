@@ -4,13 +4,10 @@ Every view that takes a slug resolves the report through the policy FIRST
 (``report_view``): a secret group's report, or someone else's draft, answers 404 on
 every URL — before any login redirect, which would put the slug in a Location header."""
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import (
@@ -29,28 +26,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from colombe.core import policy
+from colombe.core.object_views import visible_object_view
 from colombe.core.ratelimit import hit_key
 from colombe.groups.models import Group
 from colombe.movement.models import Membership, Structure
 from colombe.reports import forms, photos, services
 from colombe.reports.models import ActionReport, Reaction, ReportPhoto
 
-ReportView = Callable[..., HttpResponseBase]
 AUTOSAVES_PER_MINUTE = 20
-
-
-def report_view(*, login: bool = False) -> Callable[[ReportView], ReportView]:
-    def decorator(view: ReportView) -> ReportView:
-        @wraps(view)
-        def wrapper(request: HttpRequest, slug: str, **kwargs: Any) -> HttpResponseBase:
-            report = policy.get_visible_or_404(ActionReport, request.user, slug=slug)
-            if login and not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            return view(request, report, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 def my_committees(user: Any) -> QuerySet[Structure]:
@@ -178,9 +161,8 @@ def saved_json(report: ActionReport) -> JsonResponse:
 # Editing -------------------------------------------------------------------------------
 
 
-@report_view(login=True)
+@visible_object_view(ActionReport, login=True, perm="reports.edit")
 def edit(request: HttpRequest, report: ActionReport) -> HttpResponse:
-    policy.require(request.user, "reports.edit", report)
     publishing = request.POST.get("action") == "publish"
     is_draft = report.status == ActionReport.Status.DRAFT
     form = forms.ReportForm(
@@ -210,7 +192,7 @@ def edit(request: HttpRequest, report: ActionReport) -> HttpResponse:
     return finish_saving(request, report, form, publishing)
 
 
-@report_view(login=True)
+@visible_object_view(ActionReport, login=True)
 @require_POST
 def autosave(request: HttpRequest, report: ActionReport) -> HttpResponse:
     policy.require(request.user, "reports.edit", report)
@@ -234,7 +216,7 @@ def autosave(request: HttpRequest, report: ActionReport) -> HttpResponse:
     return saved_json(report)
 
 
-@report_view(login=True)
+@visible_object_view(ActionReport, login=True)
 @require_POST
 def publish(request: HttpRequest, report: ActionReport) -> HttpResponse:
     policy.require(request.user, "reports.edit", report)
@@ -247,9 +229,8 @@ def publish(request: HttpRequest, report: ActionReport) -> HttpResponse:
     return redirect(report)
 
 
-@report_view(login=True)
+@visible_object_view(ActionReport, login=True, perm="reports.edit")
 def delete(request: HttpRequest, report: ActionReport) -> HttpResponse:
-    policy.require(request.user, "reports.edit", report)
     if request.method == "POST":
         services.delete_report(request.user, report)
         messages.success(request, _("The report has been deleted."))
@@ -264,9 +245,8 @@ def delete(request: HttpRequest, report: ActionReport) -> HttpResponse:
     return render(request, "reports/confirm_delete.html", context)
 
 
-@report_view(login=True)
+@visible_object_view(ActionReport, login=True, perm="reports.edit")
 def remove_photo(request: HttpRequest, report: ActionReport, pk: int) -> HttpResponse:
-    policy.require(request.user, "reports.edit", report)
     photo = get_object_or_404(ReportPhoto, report=report, pk=pk)
     if request.method == "POST":
         services.remove_photo(request.user, photo)
@@ -307,7 +287,7 @@ def drafts(request: HttpRequest) -> HttpResponse:
 # Reading -------------------------------------------------------------------------------
 
 
-@report_view()
+@visible_object_view(ActionReport)
 def detail(request: HttpRequest, report: ActionReport) -> HttpResponse:
     user: Any = request.user
     can_react = policy.has_perm(user, "reports.react", report)
@@ -352,12 +332,12 @@ def serve_image(report: ActionReport, pk: int, attribute: str) -> FileResponse:
     return response
 
 
-@report_view()
+@visible_object_view(ActionReport)
 def photo_file(request: HttpRequest, report: ActionReport, pk: int) -> HttpResponseBase:
     return serve_image(report, pk, "image")
 
 
-@report_view()
+@visible_object_view(ActionReport)
 def thumbnail(request: HttpRequest, report: ActionReport, pk: int) -> HttpResponseBase:
     return serve_image(report, pk, "thumbnail")
 
@@ -365,7 +345,7 @@ def thumbnail(request: HttpRequest, report: ActionReport, pk: int) -> HttpRespon
 # Members' reactions ----------------------------------------------------------------------
 
 
-@report_view(login=True)
+@visible_object_view(ActionReport, login=True)
 @require_POST
 def react(request: HttpRequest, report: ActionReport) -> HttpResponse:
     policy.require(request.user, "reports.react", report)
@@ -376,7 +356,7 @@ def react(request: HttpRequest, report: ActionReport) -> HttpResponse:
     return redirect(reverse("reports:detail", args=[report.slug]) + "#reactions")
 
 
-@report_view(login=True)
+@visible_object_view(ActionReport, login=True)
 @require_POST
 def comment(request: HttpRequest, report: ActionReport) -> HttpResponse:
     policy.require(request.user, "reports.react", report)
@@ -391,7 +371,7 @@ def comment(request: HttpRequest, report: ActionReport) -> HttpResponse:
     return redirect(reverse("reports:detail", args=[report.slug]) + "#comments")
 
 
-@report_view(login=True)
+@visible_object_view(ActionReport, login=True)
 @require_POST
 def reuse(request: HttpRequest, report: ActionReport) -> HttpResponse:
     policy.require(request.user, "reports.reuse", report)
