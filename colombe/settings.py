@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "colombe.petitions",
     "colombe.meetings",
     "colombe.reports",
+    "colombe.mailing",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -315,6 +316,9 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+
+# Circulars and newsletters (colombe.mailing): the domain that signs Message-IDs.
+MAILING_DOMAIN = env_str("MAILING_DOMAIN", DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(">"))
 
 # Language and time: French by default, English complete; store UTC, show Paris time.
 LANGUAGE_CODE = "fr"

@@ -12,6 +12,7 @@ urlpatterns = [
     path("petitions/", include("colombe.petitions.urls")),
     path("reunions/", include("colombe.meetings.urls")),
     path("comptes-rendus/", include("colombe.reports.urls")),
+    path("diffusion/", include("colombe.mailing.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]

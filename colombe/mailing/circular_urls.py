@@ -1,0 +1,5 @@
+"""URLs being written in this session."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
