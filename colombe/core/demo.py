@@ -35,6 +35,7 @@ from colombe.groups.models import (
     Thread,
     Visibility,
 )
+from colombe.mailing.demo import seed_mailing
 from colombe.meetings.demo import seed_meetings
 from colombe.movement.models import Membership, PartnerOrganisation, Structure, Territory
 from colombe.petitions.demo import seed_petitions
@@ -389,7 +390,8 @@ def seed_structures(territories: dict[str, Territory], report: SeedReport) -> di
 # --- People ------------------------------------------------------------------------------
 
 # People besides the personas: (display name, interests). Each committee gets a leader who
-# is also a relay, then more relays, so that every committee has 3 or 4 relays.
+# is also a relay, then more relays, so that most committees have 3 or 4 relays; a few
+# have fewer (COMMITTEE_RELAYS), so that the coverage page has something to flag.
 LYON_EXTRA_RELAYS = [("Karim Benali", "#paix #nonviolence"), ("Sophie Martin", "#désarmement")]
 LYON_EXTRA_MEMBERS = [("Lucie Bernard", "#climat #paix"), ("Hugo Lefèvre", "#jeunesse")]
 COMMITTEE_TEAMS = {
@@ -405,6 +407,8 @@ COMMITTEE_TEAMS = {
     "comite-montpellier": ["Hélène Marchand", "Vincent Arnaud", "Jeanne Colin"],
     "comite-sete": ["Farid Mansouri", "Émilie Robin", "Patrick Giraud", "Zoé Masson"],
 }
+# How many of a team are relays, when not all of them.
+COMMITTEE_RELAYS = {"comite-saint-etienne": 2, "comite-montpellier": 1, "comite-paris-20": 0}
 INTEREST_ROTATION = [
     "#paix",
     "#désarmement",
@@ -525,7 +529,8 @@ def seed_people(structures: dict[str, Structure], seeder: PeopleSeeder) -> Cast:
             interests = INTEREST_ROTATION[(index + rank) % len(INTEREST_ROTATION)]
             by_name[name] = seeder.person(name, interests=interests)
             role = Role.LEADER if rank == 0 else Role.MEMBER
-            seeder.join(by_name[name], structures[slug], role=role, is_relay=True)
+            is_relay = rank < COMMITTEE_RELAYS.get(slug, len(team))
+            seeder.join(by_name[name], structures[slug], role=role, is_relay=is_relay)
     for slug, leader, members in WORKING_GROUP_TEAMS:
         seeder.join(by_name[leader], structures[slug], role=Role.LEADER)
         for name in members:
@@ -861,6 +866,7 @@ def seed_movement(password_hash: str, report: SeedReport) -> None:
     seed_meetings(structures, cast, report)
     seed_demo_petitions(structures, cast, report)
     seed_reports(structures, cast, report)
+    seed_mailing(structures, cast, report)
 
 
 def seed_demo_petitions(structures: dict[str, Structure], cast: Cast, report: SeedReport) -> None:

@@ -93,9 +93,9 @@ def can_write_circular(user: Any, _target: object = None) -> bool:
 
 def may_speak_for(user: Any, circular: Circular) -> bool:
     """Could this person have written the circular (and so may edit or follow it)?"""
-    if circular.sender_territory_id is not None:
+    if circular.sender_territory is not None:
         return coordinates_within(user, circular.sender_territory) or policy.is_national_admin(user)
-    if circular.sender_structure_id is not None:
+    if circular.sender_structure is not None:
         return leads_or_administers(user, circular.sender_structure)
     return False
 

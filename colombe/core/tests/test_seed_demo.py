@@ -183,13 +183,21 @@ def test_structures_of_the_movement() -> None:
     assert collective.partners.count() == 20
 
 
-def test_every_committee_has_a_leader_and_three_or_four_relays() -> None:
+def test_every_committee_has_a_leader_and_most_have_three_or_four_relays() -> None:
     seed()
 
+    relays = {}
     for committee in Structure.objects.committees():
         active = committee.memberships.filter(status=Membership.Status.ACTIVE)
         assert active.filter(role=Membership.Role.LEADER).count() == 1, committee.name
-        assert 3 <= active.filter(is_relay=True).count() <= 4, committee.name
+        relays[committee.slug] = active.filter(is_relay=True).count()
+    under_covered = {slug: count for slug, count in relays.items() if count < 3}
+    assert under_covered == {
+        "comite-saint-etienne": 2,
+        "comite-montpellier": 1,
+        "comite-paris-20": 0,
+    }
+    assert all(3 <= count <= 4 for slug, count in relays.items() if slug not in under_covered)
 
 
 def test_personas_have_their_roles() -> None:
