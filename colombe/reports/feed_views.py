@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from colombe.core import policy
 from colombe.movement.models import Membership, Structure
+from colombe.reports import activity
 from colombe.reports.feed_forms import FeedFilterForm
 from colombe.reports.models import ActionReport, Reaction, ReportPhoto
 
@@ -80,8 +81,24 @@ def feed(request: HttpRequest) -> HttpResponse:
         "query_string": urlencode(chosen),
         "filtered": bool(chosen),
         "may_report": may_report(request.user),
+        "feed_map": feed_map(request, filters, chosen),
+        "activity": activity.monthly_activity(reports),
     }
     return render(request, "reports/feed.html", context)
+
+
+def feed_map(
+    request: HttpRequest, filters: FeedFilterForm, chosen: dict[str, str]
+) -> activity.FeedMap:
+    """The map counts what passes every filter but the territory, which only chooses
+    the part of the map drawn (a form without its territory field ignores it)."""
+    if filters.is_valid():
+        selected = filters.cleaned_data.get("territory")
+        others = FeedFilterForm(request.GET, with_territory=False)
+        reports, _others_chosen = others.apply(published_reports(request.user))
+    else:
+        selected, reports = None, published_reports(request.user)
+    return activity.feed_map(reports, selected, chosen)
 
 
 def committee(request: HttpRequest, slug: str) -> HttpResponse:
@@ -97,6 +114,7 @@ def committee(request: HttpRequest, slug: str) -> HttpResponse:
         "query_string": urlencode(chosen),
         "filtered": bool(chosen),
         "may_report": policy.has_perm(request.user, "reports.create", structure),
+        "activity": activity.monthly_activity(reports),
     }
     return render(request, "reports/committee.html", context)
 
