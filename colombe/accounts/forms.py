@@ -51,6 +51,20 @@ class ProfileForm(forms.Form):
         choices=ProfileVisibility.choices,
         widget=forms.RadioSelect,
     )
+    show_interests = forms.BooleanField(
+        label=_("Show my interests to other members"),
+        required=False,
+        help_text=_(
+            "Members of the movement then see that you follow these hashtags and may write"
+            " to you through Colombe (your email address stays hidden). Interests can say"
+            " a lot about your opinions: this is off unless you turn it on."
+        ),
+    )
+    weekly_digest = forms.BooleanField(
+        label=_("Send me a weekly email about my hashtags"),
+        required=False,
+        help_text=_("What is new with the hashtags you follow, once a week at most."),
+    )
 
     @classmethod
     def for_user(cls, user: User, data: Any = None) -> "ProfileForm":
@@ -59,6 +73,8 @@ class ProfileForm(forms.Form):
             "languages": user.languages,
             "interests": " ".join(f"#{tag.name}" for tag in user.interests.order_by("name")),
             "profile_visibility": user.profile_visibility,
+            "show_interests": user.show_interests,
+            "weekly_digest": user.weekly_digest,
         }
         return cls(data=data, initial=initial)
 

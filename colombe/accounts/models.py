@@ -53,6 +53,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=ProfileVisibility.choices,
         default=ProfileVisibility.COMMITTEE,
     )
+    # Interests can reveal political opinions (GDPR special category): nobody is listed
+    # as following a hashtag, or offered as a contact, without saying yes here.
+    show_interests = models.BooleanField(_("show my interests to other members"), default=False)
+    # The weekly email about what is new with the hashtags one follows; one click in the
+    # email turns it off.
+    weekly_digest = models.BooleanField(_("weekly digest of my hashtags"), default=True)
     is_national_admin = models.BooleanField(_("national administrator"), default=False)
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)

@@ -1,3 +1,6 @@
+import unicodedata
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -31,10 +34,24 @@ class AuditEntry(models.Model):
         return f"{self.action} {self.object_type}:{self.object_id}"
 
 
+def fold_hashtag(raw: str) -> str:
+    """'#Désarmement' -> 'desarmement': the key under which every spelling of a hashtag
+    (accents, case, Unicode composition) is one and the same."""
+    name = raw.strip().lstrip("#")
+    decomposed = unicodedata.normalize("NFKD", name)
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return unicodedata.normalize("NFC", stripped.casefold())
+
+
 class Hashtag(models.Model):
-    """An interest people and groups share, stored without the leading '#'."""
+    """An interest people and groups share, stored without the leading '#'.
+
+    ``name`` is the spelling shown (the first one seen, accents kept); ``key`` is the
+    folded spelling that makes ``#Désarmement`` and ``#desarmement`` one hashtag."""
 
     name = models.CharField(max_length=60, unique=True)
+    # NFKD may lengthen a name (ligatures), hence more room than ``name``.
+    key = models.CharField(max_length=120, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -44,6 +61,11 @@ class Hashtag(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.name}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.key:
+            self.key = fold_hashtag(self.name)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse

@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from colombe.accounts.models import User
 from colombe.core import policy
-from colombe.core.models import Hashtag
+from colombe.core.models import Hashtag, fold_hashtag
 from colombe.groups.models import Group, Thread
 from colombe.movement.models import Structure
 
@@ -48,7 +48,9 @@ def search_everything(user: Any, query: str) -> SearchResults:
             )[:MAX_RESULTS]
         ),
         hashtags=list(
-            Hashtag.objects.filter(name__icontains=tag_query)
+            Hashtag.objects.filter(
+                Q(name__icontains=tag_query) | Q(key__icontains=fold_hashtag(tag_query))
+            )
             .filter(Q(groups__in=groups) | Q(people__in=policy.visible(User, user)))
             .distinct()[:MAX_RESULTS]
         ),

@@ -15,3 +15,13 @@ def send_email(*, to: list[str], subject: str, body: str, reply_to: list[str] | 
         reply_to=reply_to or [],
     )
     return message.send()
+
+
+@task()
+def send_weekly_digests() -> int:
+    """The weekly digest of followed hashtags (idempotent: run it as often as you like,
+    each person gets one email per week)."""
+    # Imported here: the digest reaches core.mail, which imports this module.
+    from colombe.core.digest import send_weekly_digests as send
+
+    return send()

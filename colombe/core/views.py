@@ -3,23 +3,18 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
-from colombe.accounts.models import User
-from colombe.core import policy
+from colombe.core import interest_policy, interests, policy
 from colombe.core.audit import object_label
-from colombe.core.hashtags import normalise_hashtag
-from colombe.core.models import AuditEntry, Hashtag
+from colombe.core.models import AuditEntry
 from colombe.core.search import search_everything
 from colombe.groups.models import Group, Visibility
 from colombe.movement.models import Structure
 from colombe.reports.feeds import public_reports
-from colombe.reports.models import ActionReport
 
 TERMS_VERSION = "2026-11"
-# The hashtag page shows the latest reports; the feed filtered by the tag shows them all.
-HASHTAG_REPORTS = 20
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -35,30 +30,20 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 def hashtag(request: HttpRequest, name: str) -> HttpResponse:
-    tag = Hashtag.objects.filter(name=normalise_hashtag(name)).first()
-    if tag is None:
-        raise Http404
-    groups = list(
-        Group.objects.visible_to(request.user).filter(hashtags=tag).select_related("owner")
-    )
-    people = list(
-        policy.visible(User, request.user).filter(interests=tag).order_by("display_name")[:50]
-    )
-    reports = list(
-        policy.visible(ActionReport, request.user)
-        .filter(status=ActionReport.Status.PUBLISHED, hashtags=tag)
-        .select_related("structure")
-        .order_by("-happened_on", "-pk")[:HASHTAG_REPORTS]
-    )
-    if not groups and not people and not reports:
-        # A tag used only by secret groups or hidden profiles must not be confirmed.
-        raise Http404
+    """A hashtag in any spelling; another spelling redirects to the one shown."""
+    page = interests.hashtag_page_or_404(request.user, name)
+    if name != page.tag.name:
+        return redirect(page.tag, permanent=True)
     context = {
-        "tag": tag,
-        "groups": groups,
-        "people": people,
-        "reports": reports,
-        "public_reports": public_reports().filter(hashtags=tag).exists(),
+        "tag": page.tag,
+        **page.content,
+        "people": page.people,
+        "profile_ids": interests.visible_profile_ids(request.user, page.people),
+        "is_member": interest_policy.is_member(request.user),
+        "following": page.following,
+        "shares_interests": interest_policy.shares_interests(request.user),
+        "public_reports": bool(page.content["reports"])
+        and public_reports().filter(hashtags=page.tag).exists(),
     }
     return render(request, "core/hashtag.html", context)
 

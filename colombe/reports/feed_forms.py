@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from colombe.core.hashtags import normalise_hashtag
+from colombe.core.models import fold_hashtag
 from colombe.movement.models import Territory
 from colombe.movement.policy import subtree_filter
 from colombe.reports.models import ActionReport
@@ -101,7 +102,7 @@ class FeedFilterForm(forms.Form):
             reports = reports.filter(kind=data["kind"])
             chosen["kind"] = data["kind"]
         if data["hashtag"]:
-            reports = reports.filter(hashtags__name=data["hashtag"])
+            reports = reports.filter(hashtags__key=fold_hashtag(data["hashtag"]))
             chosen["hashtag"] = data["hashtag"]
         if data["start"]:
             reports = reports.filter(happened_on__gte=data["start"])

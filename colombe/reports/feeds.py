@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from colombe.core.hashtags import normalise_hashtag
+from colombe.core.hashtags import find_hashtag
 from colombe.core.models import Hashtag
 from colombe.groups.models import Visibility
 from colombe.movement.models import Structure
@@ -99,7 +99,7 @@ class CommitteeFeed(ReportFeed):
 
 class HashtagFeed(ReportFeed):
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Hashtag:
-        tag = Hashtag.objects.filter(name=normalise_hashtag(kwargs["name"])).first()
+        tag = find_hashtag(kwargs["name"])
         # A tag no public report carries is not confirmed: it might be a secret group's.
         if tag is None or not public_reports().filter(hashtags=tag).exists():
             raise Http404

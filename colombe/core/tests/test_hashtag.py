@@ -22,22 +22,26 @@ def test_tag_used_only_by_a_secret_group_is_404_for_outsiders(client: Client, wo
     assert SECRET_GROUP_NAME in response.content.decode()
 
 
-def test_tag_page_lists_open_groups_and_visible_people(client: Client, world: World) -> None:
+def test_tag_page_lists_open_groups_and_people_who_opted_in(client: Client, world: World) -> None:
     tags = get_or_create_hashtags(["désarmement"])
     world.public_group.hashtags.set(tags)
     world.secret_group.hashtags.set(tags)
-    world.dana.interests.set(tags)
-    world.dana.profile_visibility = ProfileVisibility.MOVEMENT
-    world.dana.save()
-    world.frank.interests.set(tags)
-    world.frank.profile_visibility = ProfileVisibility.NOBODY
-    world.frank.save()
+    world.charlie.interests.set(tags)
+    world.charlie.show_interests = True
+    world.charlie.save()
+    # A visible profile is not a yes to being listed by one's interests.
+    world.alice.interests.set(tags)
+    world.alice.profile_visibility = ProfileVisibility.MOVEMENT
+    world.alice.save()
     client.force_login(world.eve)
     body = client.get(reverse("core:hashtag", args=["désarmement"])).content.decode()
     assert world.public_group.name in body
     assert SECRET_GROUP_NAME not in body
-    assert "Dana" in body
-    assert "Frank" not in body
+    assert "Charlie" not in body  # Eve is not a member of the movement
+    client.force_login(world.bob)
+    body = client.get(reverse("core:hashtag", args=["désarmement"])).content.decode()
+    assert "Charlie" in body
+    assert "Alice" not in body
 
 
 def test_unknown_tag_is_404(client: Client, world: World) -> None:
