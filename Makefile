@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test test-fast lint typecheck check-deploy messages bench bench-petitions bench-meetings install clean-var
+.PHONY: run test test-fast lint typecheck check-deploy messages bench bench-petitions bench-meetings install clean-var bench-mail
 
 ## run: install what is missing, migrate, load the demo and start web + worker
 run: install
@@ -43,13 +43,16 @@ messages: install
 	cd colombe && ../$(BIN)/django-admin makemessages -l fr --no-obsolete -i "*/tests/*"
 
 ## bench: production-like server (gunicorn, PostgreSQL, Redis) loaded by wrk; writes bench/results/
-bench: bench-petitions bench-meetings
+bench: bench-petitions bench-meetings bench-mail
 
 bench-petitions: install
 	$(BIN)/python -m bench.petitions
 
 bench-meetings: install
 	$(BIN)/python -m bench.meetings
+
+bench-mail: install
+	$(BIN)/python -m bench.mail
 
 install: $(VENV)/.installed node_modules/.installed var/.messages
 

@@ -319,6 +319,29 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 
 # Circulars and newsletters (colombe.mailing): the domain that signs Message-IDs.
 MAILING_DOMAIN = env_str("MAILING_DOMAIN", DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(">"))
+# Outbox delivery (colombe.mailing.worker, docs/mailing-delivery.md). The transport is
+# "smtp" (EMAIL_HOST...), "console" (prints, for development) or "django" (EMAIL_BACKEND,
+# e.g. an anymail provider). Default: SMTP in production or when EMAIL_HOST is set in the
+# environment, the console otherwise, so `make run` never tries a missing mail server.
+MAILING_TRANSPORT = env_str(
+    "MAILING_TRANSPORT", "smtp" if PRODUCTION or "EMAIL_HOST" in os.environ else "console"
+)
+# Messages per second per worker; 0 sends as fast as the server accepts (a local MTA).
+MAILING_RATE_PER_SECOND = env_int("MAILING_RATE_PER_SECOND", 0)
+MAILING_BATCH_SIZE = env_int("MAILING_BATCH_SIZE", 100)
+# A row claimed longer ago than this by a worker that died goes back to pending.
+MAILING_LEASE_SECONDS = env_int("MAILING_LEASE_SECONDS", 300)
+MAILING_MAX_ATTEMPTS = env_int("MAILING_MAX_ATTEMPTS", 8)
+# Temporary failures wait base * 2^(attempts-1) seconds, at most MAILING_RETRY_MAX_SECONDS.
+MAILING_RETRY_BASE_SECONDS = env_int("MAILING_RETRY_BASE_SECONDS", 60)
+MAILING_RETRY_MAX_SECONDS = env_int("MAILING_RETRY_MAX_SECONDS", 6 * 3600)
+# VERP return path: <local part>+<token>@MAILING_DOMAIN receives the bounces.
+MAILING_RETURN_PATH_LOCAL_PART = env_str("MAILING_RETURN_PATH_LOCAL_PART", "bounces")
+# DKIM: no key file means unsigned mail (fine in development, or when the MTA signs).
+# `manage.py dkim_keygen` writes a key under var/ and prints the DNS record.
+DKIM_DOMAIN = env_str("DKIM_DOMAIN", MAILING_DOMAIN)
+DKIM_SELECTOR = env_str("DKIM_SELECTOR", "colombe")
+DKIM_PRIVATE_KEY_FILE = env_str("DKIM_PRIVATE_KEY_FILE")
 
 # Language and time: French by default, English complete; store UTC, show Paris time.
 LANGUAGE_CODE = "fr"
@@ -336,6 +359,8 @@ STATICFILES_DIRS = [
     ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
     ("vendor/janus", BASE_DIR / "node_modules" / "janus-gateway" / "npm" / "dist"),
     ("vendor/webrtc-adapter", BASE_DIR / "node_modules" / "webrtc-adapter" / "out"),
+    # CC BY 4.0 (MapSVG, svg-maps): the reports feed draws its map of France from it.
+    ("vendor/france-departments", BASE_DIR / "node_modules" / "@svg-maps" / "france.departments"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -385,3 +410,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Bounces and provider webhooks (colombe.mailing.bounces). Hard bounces before an address
+# is disabled; soft bounces in a row that do the same. The webhooks of django-anymail
+# answer only when ANYMAIL_WEBHOOK_SECRET ("user:password", basic auth) is set.
+INSTALLED_APPS += ["anymail"]
+MAILING_HARD_BOUNCE_LIMIT = env_int("MAILING_HARD_BOUNCE_LIMIT", 2)
+MAILING_SOFT_BOUNCE_LIMIT = env_int("MAILING_SOFT_BOUNCE_LIMIT", 5)
+ANYMAIL = {"WEBHOOK_SECRET": env_str("ANYMAIL_WEBHOOK_SECRET")}

@@ -12,3 +12,5 @@ class MailingConfig(AppConfig):
     def ready(self) -> None:
         # Importing the module registers the app's rules with the permission policy.
         import_module("colombe.mailing.policy")
+        # Connects the receiver of django-anymail's tracking signal (provider bounces).
+        import_module("colombe.mailing.bounces")
