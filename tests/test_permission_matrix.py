@@ -33,6 +33,7 @@ from colombe.groups.models import (
     Post,
     Visibility,
 )
+from colombe.mailing.models import Circular, CircularAttachment, MailingList, Newsletter
 from colombe.meetings.models import Meeting, MeetingInvitation, Minutes, Recording
 from colombe.movement.models import Membership, Territory
 from colombe.petitions import services
@@ -67,6 +68,7 @@ UNREACHABLE_JANUS = "http://127.0.0.1:1/janus|http://127.0.0.1:1/janus|http://12
 SECRET_MEETING_TITLE = "Réunion Albatros-Nocturne"
 # Each group has one published action report; the secret group's is as secret as the group.
 SECRET_REPORT_TITLE = "Tractage Martin-Pêcheur"
+SECRET_CIRCULAR_SUBJECT = "Circulaire Héron-Cendré"
 
 Expect = Callable[[str, str], int]  # (persona, visibility) -> status code
 
@@ -88,6 +90,10 @@ class Scene:
     recording_pk: int
     report: ActionReport
     report_photo_pk: int
+    circular: Circular
+    circular_attachment_pk: int
+    mailing_list: MailingList
+    newsletter_pk: int
     petition: Petition | None = None
 
 
@@ -154,6 +160,26 @@ def action_report(scene: Scene) -> dict[str, Any]:
 
 def action_report_photo(scene: Scene) -> dict[str, Any]:
     return {"slug": scene.report.slug, "pk": scene.report_photo_pk}
+
+
+def circular(scene: Scene) -> dict[str, Any]:
+    return {"pk": scene.circular.pk}
+
+
+def circular_attachment(scene: Scene) -> dict[str, Any]:
+    return {"pk": scene.circular.pk, "attachment_pk": scene.circular_attachment_pk}
+
+
+def mailing_list(scene: Scene) -> dict[str, Any]:
+    return {"slug": scene.mailing_list.slug}
+
+
+def newsletter(scene: Scene) -> dict[str, Any]:
+    return {"pk": scene.newsletter_pk}
+
+
+def bad_token(scene: Scene) -> dict[str, Any]:
+    return {"token": "not-a-valid-token"}
 
 
 def lyon_and(pk_of: Callable[[World], int]) -> Callable[[Scene], dict[str, Any]]:
@@ -271,9 +297,49 @@ def report_editors(persona: str, visibility: str) -> int:
     return {"anonymous": 302, "bob": 200, "alice": 200}.get(persona, 403)
 
 
+def knows_circular(persona: str, visibility: str) -> bool:
+    """A circular to a group's members: they know it, and national administrators unless
+    the group is secret."""
+    return persona in GROUP_MEMBERS or (persona == "alice" and visibility != Visibility.SECRET)
+
+
+def in_circular(then: Expect) -> Expect:
+    return lambda persona, visibility: (
+        then(persona, visibility) if knows_circular(persona, visibility) else 404
+    )
+
+
+def members_of_the_movement(status: int = 200) -> Expect:
+    """Eve belongs to no structure."""
+    return by_persona(anonymous=302, eve=403, charlie=status, bob=status, alice=status)
+
+
+def newsletter_managers(other: int = 404) -> Expect:
+    """The Lyon list's newsletters are for its managers: Bob leads Lyon, Alice
+    administers; Charlie may see the list (403 when he tries to write), Eve may not."""
+    return by_persona(anonymous=302, eve=404, charlie=other, bob=200, alice=200)
+
+
 def only_alice(status: int, others: int) -> Expect:
     return lambda persona, visibility: status if persona == "alice" else others
 
+
+ANYMAIL_PROVIDERS = [
+    "amazon_ses",
+    "brevo",
+    "mailersend",
+    "mailgun",
+    "mailjet",
+    "mailtrap",
+    "mandrill",
+    "postal",
+    "postmark",
+    "resend",
+    "sendgrid",
+    "sendinblue",
+    "sparkpost",
+    "unisender_go",
+]
 
 ROUTES: dict[str, Route] = {
     # core
@@ -484,6 +550,70 @@ ROUTES: dict[str, Route] = {
     "petitions:paper_report": Route(petition, in_petition(organisers(302)), petition_scoped=True),
     "petitions:publish": Route(petition, in_petition(organisers()), petition_scoped=True),
     "petitions:close": Route(petition, in_petition(organisers()), petition_scoped=True),
+    # mailing: circulars (one sent to each group's members, with an attachment), the
+    # coverage page, newsletters (a members-only list of the Lyon committee).
+    "mailing:circulars": Route(no_kwargs, logged_in()),
+    "mailing:circular_create": Route(no_kwargs, admins_only),
+    "mailing:circular": Route(circular, in_circular(everyone()), group_scoped=True),
+    "mailing:circular_attachment": Route(
+        circular_attachment, in_circular(everyone()), group_scoped=True
+    ),
+    **{
+        f"mailing:{name}": Route(circular, in_circular(everyone(403)), group_scoped=True)
+        for name in ["circular_edit", "circular_forward"]
+    },
+    # Sending or scheduling a circular already sent is refused before the method matters.
+    **{
+        f"mailing:{name}": Route(circular, in_circular(everyone(403)), group_scoped=True)
+        for name in ["circular_send", "circular_schedule"]
+    },
+    **{
+        f"mailing:{name}": Route(circular, in_circular(everyone(405)), group_scoped=True)
+        for name in ["circular_test", "circular_unschedule"]
+    },
+    "mailing:circular_acknowledge": Route(bad_token, everyone(404)),
+    "mailing:coverage": Route(no_kwargs, admins_only),
+    "mailing:lists": Route(no_kwargs, everyone()),
+    "mailing:list_create": Route(no_kwargs, leaders_of_lyon),
+    # A members-only list does not exist for outsiders; POST-only actions answer 405
+    # before anything is looked up.
+    "mailing:list": Route(
+        mailing_list, by_persona(anonymous=404, eve=404, charlie=200, bob=200, alice=200)
+    ),
+    "mailing:list_subscribe": Route(mailing_list, everyone(405)),
+    "mailing:list_join": Route(mailing_list, logged_in(405)),
+    "mailing:list_leave": Route(mailing_list, logged_in(405)),
+    "mailing:newsletter_write": Route(mailing_list, newsletter_managers(other=403)),
+    **{
+        f"mailing:{name}": Route(newsletter, newsletter_managers())
+        for name in ["newsletter", "newsletter_edit", "newsletter_send"]
+    },
+    **{
+        f"mailing:{name}": Route(newsletter, logged_in(405))
+        for name in ["newsletter_test", "newsletter_unschedule"]
+    },
+    "mailing:confirm_subscription": Route(bad_token, everyone(404)),
+    "mailing:unsubscribe": Route(bad_token, everyone(404)),
+    "mailing:preferences": Route(bad_token, everyone(404)),
+    # Providers' bounce webhooks exist only when ANYMAIL_WEBHOOK_SECRET is set.
+    **{
+        f"mailing:anymail:{provider}_tracking_webhook": Route(no_kwargs, everyone(404))
+        for provider in ANYMAIL_PROVIDERS
+    },
+    # hashtags and interests
+    "core:hashtag_follow": Route(
+        lambda s: {"name": s.tag}, in_group(post_only()), group_scoped=True
+    ),
+    "core:hashtag_unfollow": Route(
+        lambda s: {"name": s.tag}, in_group(post_only()), group_scoped=True
+    ),
+    "core:interests": Route(no_kwargs, members_of_the_movement()),
+    # Charlie shows his interests (set up in build_scenes); writing to oneself is 404.
+    "core:interests_contact": Route(
+        lambda s: {"pk": s.world.charlie.pk},
+        by_persona(anonymous=302, eve=403, charlie=404, bob=200, alice=200),
+    ),
+    "core:digest_unsubscribe": Route(bad_token, everyone(404)),
     # groups
     "groups:list": Route(no_kwargs, everyone()),
     "groups:create": Route(
@@ -599,6 +729,8 @@ def build_scene(world: World, group: Group) -> Scene:
     group.hashtags.set(get_or_create_hashtags([tag]))
     meeting, invitation, recording = build_meeting(world, group)
     report, photo = build_report(world, group)
+    sent_circular, attachment = build_circular(world, group)
+    members_list, draft_newsletter = build_mailing_list(world)
     return Scene(
         world=world,
         group=group,
@@ -613,7 +745,48 @@ def build_scene(world: World, group: Group) -> Scene:
         recording_pk=recording.pk,
         report=report,
         report_photo_pk=photo.pk,
+        circular=sent_circular,
+        circular_attachment_pk=attachment.pk,
+        mailing_list=members_list,
+        newsletter_pk=draft_newsletter.pk,
     )
+
+
+def build_circular(world: World, group: Group) -> tuple[Circular, CircularAttachment]:
+    """A circular Bob sent to the group's members, with an attachment."""
+    is_secret = group.visibility == Visibility.SECRET
+    sent = Circular.objects.create(
+        subject=SECRET_CIRCULAR_SUBJECT if is_secret else f"Circulaire {group.visibility}",
+        body="Bien reçu ?",
+        audience=Circular.Audience.GROUP,
+        group=group,
+        sender_structure=group.owner,
+        author=world.bob,
+        status=Circular.Status.SENT,
+        sent_at=timezone.now(),
+    )
+    attachment = CircularAttachment(
+        circular=sent, name="tract.txt", content_type="text/plain", size=5
+    )
+    attachment.file.save("tract.txt", ContentFile(b"paix\n"), save=True)
+    return sent, attachment
+
+
+def build_mailing_list(world: World) -> tuple[MailingList, Newsletter]:
+    """The Lyon committee's members-only list and a draft of its newsletter."""
+    members_list, _ = MailingList.objects.get_or_create(
+        slug="lettre-interne-lyon",
+        defaults={
+            "name": "Lettre interne de Lyon",
+            "owner": world.lyon,
+            "is_public": False,
+            "consent_text": "J'accepte de recevoir la lettre.",
+        },
+    )
+    draft, _ = Newsletter.objects.get_or_create(
+        mailing_list=members_list, subject="Brouillon de lettre", defaults={"body": "…"}
+    )
+    return members_list, draft
 
 
 def build_report(world: World, group: Group) -> tuple[ActionReport, ReportPhoto]:
@@ -672,6 +845,8 @@ def build_meeting(world: World, group: Group) -> tuple[Meeting, MeetingInvitatio
 
 
 def build_scenes(world: World) -> dict[str, Scene]:
+    world.charlie.show_interests = True
+    world.charlie.save(update_fields=["show_interests"])
     scenes: dict[str, Scene] = {v: build_scene(world, world.group(v)) for v in VISIBILITIES}
     published = services.create_petition(
         actor=world.bob,
@@ -708,6 +883,8 @@ def missing_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
         replaced["slug"] = MISSING
     if "name" in replaced:
         replaced["name"] = MISSING
+    if "pk" in replaced and "slug" not in replaced:
+        replaced["pk"] = MISSING_PK
     return replaced
 
 
@@ -735,6 +912,7 @@ def leaks(body: str, persona: str, requested_url: str = "") -> list[str]:
             "tag-secret",
             SECRET_MEETING_TITLE,
             SECRET_REPORT_TITLE,
+            SECRET_CIRCULAR_SUBJECT,
         ]
     if persona not in PETITION_ORGANISERS:
         clues.append(DRAFT_TITLE)

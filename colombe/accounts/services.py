@@ -28,6 +28,7 @@ from colombe.groups.models import (
     Thread,
 )
 from colombe.groups.services import forget_invitations_for
+from colombe.mailing.personal_data import forget_addresses, mailing_data
 from colombe.meetings.personal_data import meetings_data
 from colombe.movement.models import Membership
 
@@ -49,19 +50,40 @@ def update_profile(
     languages: str,
     profile_visibility: str,
     interests: list[str],
+    show_interests: bool | None = None,
+    weekly_digest: bool | None = None,
 ) -> User:
-    """Save what the person says about themselves; interests are hashtag names."""
+    """Save what the person says about themselves; interests are hashtag names. The two
+    choices about interests (shown to members, weekly digest) stay as they are when not
+    given."""
     with transaction.atomic():
         user.display_name = display_name
         user.languages = languages
         user.profile_visibility = profile_visibility
-        user.save(update_fields=["display_name", "languages", "profile_visibility"])
+        if show_interests is not None:
+            user.show_interests = show_interests
+        if weekly_digest is not None:
+            user.weekly_digest = weekly_digest
+        user.save(
+            update_fields=[
+                "display_name",
+                "languages",
+                "profile_visibility",
+                "show_interests",
+                "weekly_digest",
+            ]
+        )
         user.interests.set(get_or_create_hashtags(interests))
         log_action(
             user,
             "accounts.profile.updated",
             user,
-            {"visibility": profile_visibility, "interests": len(interests)},
+            {
+                "visibility": profile_visibility,
+                "interests": len(interests),
+                "show_interests": user.show_interests,
+                "weekly_digest": user.weekly_digest,
+            },
         )
     return user
 
@@ -107,6 +129,8 @@ def _profile(user: User) -> dict[str, Any]:
         "languages": user.languages,
         "profile_visibility": user.profile_visibility,
         "interests": [f"#{tag.name}" for tag in user.interests.order_by("name")],
+        "show_interests": user.show_interests,
+        "weekly_digest": user.weekly_digest,
     }
 
 
@@ -248,6 +272,7 @@ def personal_data(user: User) -> dict[str, Any]:
         "group_memberships": _group_memberships(user),
         **_contributions(user),
         **meetings_data(user),
+        **mailing_data(user, email_addresses_of(user)),
         "actions_recorded": _audit_entries(user),
     }
 
@@ -302,7 +327,9 @@ def delete_account(*, user: User) -> None:
         blocking = groups_needing_new_owner(user)
         if blocking:
             raise LastOwnerError(blocking)
-        invitations_forgotten = forget_invitations_for(email_addresses_of(user))
+        addresses = email_addresses_of(user)
+        invitations_forgotten = forget_invitations_for(addresses)
+        emails_forgotten = forget_addresses(addresses)
         # Counts only: the audit log must not keep personal data of an erased person.
         log_action(
             None,
@@ -313,6 +340,7 @@ def delete_account(*, user: User) -> None:
                 "group_memberships": GroupMembership.objects.filter(user=user).count(),
                 "posts_kept": Post.objects.filter(author=user).count(),
                 "invitations_forgotten": invitations_forgotten,
+                "emails_forgotten": emails_forgotten,
             },
         )
         for session in UserSession.objects.filter(user=user):

@@ -490,7 +490,9 @@ def seed_people(structures: dict[str, Structure], seeder: PeopleSeeder) -> Cast:
     lyon = structures["comite-lyon"]
     bob = seeder.person("Bob", personas["Bob"], "#paix #visio")
     seeder.join(bob, lyon, role=Role.LEADER, is_relay=True)
-    charlie = seeder.person("Charlie", personas["Charlie"], "#désarmement #paix")
+    charlie = seeder.person(
+        "Charlie", personas["Charlie"], "#désarmement #paix", show_interests=True
+    )
     seeder.join(charlie, lyon)
     dana = seeder.person(
         "Dana",
@@ -527,7 +529,8 @@ def seed_people(structures: dict[str, Structure], seeder: PeopleSeeder) -> Cast:
     for index, (slug, team) in enumerate(COMMITTEE_TEAMS.items()):
         for rank, name in enumerate(team):
             interests = INTEREST_ROTATION[(index + rank) % len(INTEREST_ROTATION)]
-            by_name[name] = seeder.person(name, interests=interests)
+            # Every other person shows their interests (an explicit opt-in, off by default).
+            by_name[name] = seeder.person(name, interests=interests, show_interests=rank % 2 == 0)
             role = Role.LEADER if rank == 0 else Role.MEMBER
             is_relay = rank < COMMITTEE_RELAYS.get(slug, len(team))
             seeder.join(by_name[name], structures[slug], role=role, is_relay=is_relay)

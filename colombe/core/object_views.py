@@ -17,16 +17,22 @@ ObjectView = Callable[..., HttpResponseBase]
 
 
 def visible_object_view(
-    model: type[models.Model], *, login: bool = False, perm: str | None = None
+    model: type[models.Model],
+    *,
+    login: bool = False,
+    perm: str | None = None,
+    lookup: str = "slug",
 ) -> Callable[[ObjectView], ObjectView]:
-    """Resolve the URL's ``slug`` to an object of ``model`` the user may see and pass it
-    to the view. With ``login``, anonymous visitors log in first; with ``perm``, the
-    permission is checked once here (visibility is already known: no second lookup)."""
+    """Resolve the URL's ``lookup`` argument (the slug, or the pk) to an object of
+    ``model`` the user may see and pass it to the view. With ``login``, anonymous visitors
+    log in first; with ``perm``, the permission is checked once here (visibility is
+    already known: no second lookup)."""
 
     def decorator(view: ObjectView) -> ObjectView:
         @wraps(view)
-        def wrapper(request: HttpRequest, slug: str, **kwargs: Any) -> HttpResponseBase:
-            found = policy.get_visible_or_404(model, request.user, slug=slug)
+        def wrapper(request: HttpRequest, **kwargs: Any) -> HttpResponseBase:
+            key = kwargs.pop(lookup)
+            found = policy.get_visible_or_404(model, request.user, **{lookup: key})
             anonymous = not request.user.is_authenticated
             if login and anonymous:
                 return redirect_to_login(request.get_full_path())

@@ -19,4 +19,14 @@ PERIODIC_TASKS = (
     Periodic("colombe.petitions.tasks.anonymise_expired_petitions", every_seconds=24 * 60 * 60),
     # Meeting reminders a day and an hour before (each sent once per meeting).
     Periodic("colombe.meetings.tasks.send_meeting_reminders", every_seconds=5 * 60),
+    # Scheduled newsletters go out; unconfirmed newsletter subscriptions expire.
+    Periodic("colombe.mailing.tasks.send_scheduled_newsletters", every_seconds=60),
+    Periodic("colombe.mailing.tasks.purge_expired_subscriptions", every_seconds=60 * 60),
+    # The weekly hashtag digest: hourly, but each person gets one email per ISO week.
+    Periodic("colombe.core.tasks.send_weekly_digests", every_seconds=60 * 60),
+    # Circulars: scheduled ones go out; urgent ones no relay acknowledged are escalated.
+    Periodic("colombe.mailing.tasks.send_scheduled_circulars", every_seconds=60),
+    Periodic("colombe.mailing.tasks.escalate_unacknowledged_circulars", every_seconds=5 * 60),
+    # Leaders of under-covered committees: daily run, one email per ISO week.
+    Periodic("colombe.mailing.tasks.remind_under_covered_committees", every_seconds=24 * 60 * 60),
 )

@@ -170,6 +170,12 @@ class Circular(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("mailing:circular", args=[self.pk])
 
+    @property
+    def audit_scope(self) -> Group | None:
+        """A group's circular is logged in the group's scope: entries about a secret
+        group's circular stay hidden from whoever may not know the group."""
+        return self.group
+
 
 def attachment_path(instance: "CircularAttachment", filename: str) -> str:
     return f"circulars/{instance.circular_id}/{filename}"

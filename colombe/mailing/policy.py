@@ -69,7 +69,9 @@ def visible_circulars(user: Any) -> QuerySet[Circular]:
         audience=Audience.PARTNERS,
         structure_id__in=active.filter(role=Membership.Role.REPRESENTATIVE).values("structure_id"),
     )
-    if active.exists():
+    # Members read the movement-wide circulars, and so do coordinators (who follow their
+    # acknowledgements) even when they belong to no committee.
+    if active.exists() or user.coordinated_territories.exists():
         audience |= Q(audience__in=MOVEMENT_WIDE)
     received = Q(pk__in=CircularRecipient.objects.filter(user=user).values("circular_id"))
     readable = (sent & audience) | received | Q(author=user)

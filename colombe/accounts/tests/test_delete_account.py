@@ -35,6 +35,7 @@ PERSONAL_RECORDS = {
     "meetings.MeetingInvitation",
     "meetings.CalendarFeed",
     "reports.Reaction",
+    "mailing.Subscription",
 }
 
 
@@ -155,6 +156,7 @@ def test_delete_is_audited_without_personal_data(client: Client, world: World) -
         "group_memberships": 3,
         "posts_kept": 0,
         "invitations_forgotten": 0,
+        "emails_forgotten": 0,
     }
     assert "charlie" not in str(entry.data).lower()
 
