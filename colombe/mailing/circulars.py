@@ -1,11 +1,14 @@
 """Circulars: writing, sending, acknowledging, escalating and forwarding them.
 
-Sending is one transaction: the circular is claimed (``sending``, so two clicks or a
-click and the scheduler cannot both send it), its audience is expanded in a few bulk
-queries into ``CircularRecipient`` rows (who got it), ``CircularCommittee`` rows (each
-committee in scope and how many relays it was sent to) and outbox rows — relays first
-and at a higher priority, so that the first relay has it within seconds even when ten
-thousand members are queued behind. Nothing reaches anyone unless all of it commits.
+Sending is two steps. The first transaction claims the circular (``sending``, so two
+clicks or a click and the scheduler cannot both send it), expands its audience in a few
+bulk queries, writes the relays' ``CircularRecipient`` rows, a ``CircularCommittee`` row
+per committee in scope (with how many relays it was sent to) and the relays' outbox rows
+at a higher priority, and enqueues a task — in the same transaction — that writes the
+members' rows and emails. So the first relay has the circular within a second or two even
+when ten thousand members are queued behind, and nothing is lost if the worker dies
+between the steps (the task is committed with the first step, and a periodic sweep
+finishes any send left ``sending``).
 
 "Bien reçu" is a signed token bound to the recipient row (circular and person): the link
 works without logging in, and the acknowledgement is a POST (mail scanners follow GET
@@ -26,6 +29,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from colombe.core import policy
 from colombe.core.audit import log_action
@@ -324,15 +328,14 @@ def member_emails(circular: Circular, reach: Reach) -> Iterator[OutgoingEmail]:
         yield mailing.email(person)
 
 
-def record_reach(circular: Circular, reach: Reach) -> None:
-    recipients = [
-        CircularRecipient(circular=circular, user_id=user_id, reason=Reason.RELAY)
-        for user_id in reach.relays
-    ] + [
-        CircularRecipient(circular=circular, user_id=user_id, reason=Reason.MEMBER)
-        for user_id in reach.members
-    ]
-    CircularRecipient.objects.bulk_create(recipients, batch_size=INSERT_BATCH)
+def record_relays(circular: Circular, reach: Reach) -> None:
+    CircularRecipient.objects.bulk_create(
+        [
+            CircularRecipient(circular=circular, user_id=user_id, reason=Reason.RELAY)
+            for user_id in reach.relays
+        ],
+        batch_size=INSERT_BATCH,
+    )
     CircularCommittee.objects.bulk_create(
         [
             CircularCommittee(circular=circular, committee_id=pk, relays_sent=relays)
@@ -343,28 +346,70 @@ def record_reach(circular: Circular, reach: Reach) -> None:
 
 
 def deliver(circular: Circular, actor: Any) -> Reach:
-    """Expand, record and queue a circular already claimed (status ``sending``). Call
-    inside the transaction that claimed it."""
+    """First step of a send, inside the transaction that claimed the circular: record and
+    queue the relays' emails, and hand the members (possibly thousands) to a task
+    committed with them. The relays' rows are committed — and delivered — within a
+    second, without waiting for the members' rows to be written."""
     reach = circular_audience.expand(circular)
-    record_reach(circular, reach)
-    enqueue(relay_emails(circular, reach))  # relays first: their rows get the lower ids
-    enqueue(member_emails(circular, reach))
-    circular.status = Status.SENT
-    circular.sent_at = timezone.now()
-    circular.scheduled_for = None
-    circular.save(update_fields=["status", "sent_at", "scheduled_for", "updated_at"])
+    record_relays(circular, reach)
+    enqueue(relay_emails(circular, reach))
     log_action(
         actor,
         "mailing.circular.sent",
         circular,
         {"people": reach.people, "committees": len(reach.committees)},
     )
+    if reach.members:
+        queue_circular_members.enqueue(circular.pk)
+    else:
+        mark_sent(circular)
     return reach
+
+
+def queue_members(circular_id: int) -> int:
+    """Second step: record and queue the members' emails, then mark the circular sent.
+    Safe to run again (a crashed task, the periodic sweep): rows already written are left
+    alone. Returns how many emails were queued."""
+    with transaction.atomic():
+        circular = (
+            Circular.objects.select_for_update()
+            .select_related("sender_structure", "sender_territory")
+            .filter(pk=circular_id, status=Status.SENDING)
+            .first()
+        )
+        if circular is None:
+            return 0
+        reach = circular_audience.expand(circular)
+        CircularRecipient.objects.bulk_create(
+            [
+                CircularRecipient(circular=circular, user_id=user_id, reason=Reason.MEMBER)
+                for user_id in reach.members
+            ],
+            batch_size=INSERT_BATCH,
+            ignore_conflicts=True,
+        )
+        queued = enqueue(member_emails(circular, reach))
+        mark_sent(circular)
+    return queued
+
+
+@task()
+def queue_circular_members(circular_id: int) -> int:
+    """The task of the second step (defined here, next to the first step that enqueues
+    it); returns how many emails were queued."""
+    return queue_members(circular_id)
+
+
+def mark_sent(circular: Circular) -> None:
+    circular.status = Status.SENT
+    circular.sent_at = timezone.now()
+    circular.scheduled_for = None
+    circular.save(update_fields=["status", "sent_at", "scheduled_for", "updated_at"])
 
 
 def claim(circular_id: int, from_states: list[str]) -> Circular | None:
     claimed = Circular.objects.filter(pk=circular_id, status__in=from_states).update(
-        status=Status.SENDING
+        status=Status.SENDING, updated_at=timezone.now()
     )
     if not claimed:
         return None
@@ -385,9 +430,22 @@ def send_circular(*, actor: Any, circular: Circular) -> Reach:
     return reach
 
 
+def finish_interrupted_sends(now: datetime, after: timedelta = timedelta(minutes=5)) -> int:
+    """Circulars still ``sending`` a while after they were claimed: their members' task
+    was lost (a worker killed mid-way). Queue their members again (idempotent)."""
+    stuck = Circular.objects.filter(status=Status.SENDING, updated_at__lte=now - after)
+    finished = 0
+    for circular_id in stuck.values_list("pk", flat=True):
+        queue_members(circular_id)
+        finished += 1
+    return finished
+
+
 def send_due_circulars(now: datetime | None = None) -> int:
-    """Send the scheduled circulars whose time has come; returns how many were sent."""
+    """Send the scheduled circulars whose time has come (and finish interrupted sends);
+    returns how many were sent."""
     now = now or timezone.now()
+    finish_interrupted_sends(now)
     due = Circular.objects.filter(status=Status.SCHEDULED, scheduled_for__lte=now)
     sent = 0
     for circular_id in due.values_list("pk", flat=True):
