@@ -6,8 +6,9 @@ Everything is annotated on one query of committees (correlated subqueries, no jo
 would multiply rows), so the page costs the same few queries for 10 committees or 2,000.
 
 A relay is *confirmed* when the address circulars go to (their account's email) is
-verified. Unconfirmed relays still receive circulars — an unverified address usually
-works — but they do not count towards the 3 a committee needs."""
+verified and not disabled by bounces. Unconfirmed relays still receive circulars — an
+unverified address usually works — but they do not count towards the 3 a committee
+needs."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -65,6 +66,14 @@ def verified_address() -> Exists:
     )
 
 
+def confirmed(relays: QuerySet[Membership]) -> QuerySet[Membership]:
+    """Verified, and not disabled by bounces: circulars reach them."""
+    disabled = AddressHealth.objects.filter(
+        email__iexact=OuterRef("user__email"), disabled_at__isnull=False
+    )
+    return relays.filter(verified_address()).exclude(Exists(disabled))
+
+
 def bouncing_address(email_ref: str = "user__email") -> Exists:
     """Disabled after repeated bounces, or hard-bounced at least once."""
     return Exists(
@@ -87,7 +96,7 @@ def annotated_committees(committees: QuerySet[Structure], recent: list[int]) -> 
     relays = relays_of_committee()
     return committees.select_related("territory").annotate(
         relays=subquery_count(relays, "structure"),
-        confirmed_relays=subquery_count(relays.filter(verified_address()), "structure"),
+        confirmed_relays=subquery_count(confirmed(relays), "structure"),
         bouncing_relays=subquery_count(relays.filter(bouncing_address()), "structure"),
         recent_received=subquery_count(rows, "committee"),
         recent_unacknowledged=subquery_count(
@@ -220,7 +229,7 @@ def remind_under_covered(now: datetime | None = None) -> int:
     committees = {
         committee.pk: committee
         for committee in Structure.objects.committees()
-        .annotate(confirmed_relays=subquery_count(relays.filter(verified_address()), "structure"))
+        .annotate(confirmed_relays=subquery_count(confirmed(relays), "structure"))
         .filter(confirmed_relays__lt=WELL_COVERED)
     }
     leaders = Membership.objects.filter(

@@ -83,6 +83,18 @@ def test_counts_at_a_glance_for_a_national_admin(country: Country, client: Clien
     assert "still receive the circulars" in page
 
 
+def test_a_relay_whose_address_is_disabled_is_not_confirmed(
+    country: Country, client: Client
+) -> None:
+    relay = Structure.objects.get(slug="saint-etienne").memberships.first()
+    assert relay is not None
+    AddressHealth.objects.create(email=relay.user.email, hard_bounces=2, disabled_at=timezone.now())
+    client.force_login(country.world.alice)
+    page = client.get(COVERAGE).content.decode()
+    assert card(page, "with 2 confirmed relays") == 1
+    assert card(page, "well covered (3 or 4 relays)") == 0
+
+
 def test_a_coordinator_sees_their_region_only(country: Country, client: Client) -> None:
     client.force_login(country.claire)
     page = client.get(COVERAGE).content.decode()
