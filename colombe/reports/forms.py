@@ -1,3 +1,4 @@
+from datetime import timedelta
 from typing import Any, cast
 
 from django import forms
@@ -6,10 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from colombe.core import policy
+from colombe.meetings.models import Meeting
 from colombe.movement.models import Structure
 from colombe.petitions.models import Petition
 from colombe.reports import photos
 from colombe.reports.models import ActionReport
+
+# How far back the meetings offered in the report form go.
+MEETING_CHOICE_DAYS = 120
 
 
 class ReportForm(forms.ModelForm):
@@ -46,6 +51,7 @@ class ReportForm(forms.ModelForm):
             "people_reached",
             "paper_signatures",
             "petition",
+            "meeting",
             "body",
             "visibility",
         ]
@@ -86,11 +92,24 @@ class ReportForm(forms.ModelForm):
         petition_field.queryset = petitions.order_by("title").distinct()
         petition_field.label = _("Petition (optional)")
         petition_field.empty_label = _("None")
+        self.limit_meetings(user)
         if draft:
             for name in ("kind", "happened_on", "town", "visibility"):
                 self.fields[name].required = False
         if fixed_visibility:
             del self.fields["visibility"]
+
+    def limit_meetings(self, user: Any) -> None:
+        """The meetings of the last few months the person may see (the action often
+        follows a committee meeting), and the one already linked."""
+        since = timezone.now() - timedelta(days=MEETING_CHOICE_DAYS)
+        meetings = policy.visible(Meeting, user).filter(starts_at__gte=since)
+        if self.instance.meeting_id:
+            meetings = meetings | Meeting.objects.filter(pk=self.instance.meeting_id)
+        meeting_field = cast(forms.ModelChoiceField, self.fields["meeting"])
+        meeting_field.queryset = meetings.order_by("-starts_at").distinct()
+        meeting_field.label = _("Meeting (optional)")
+        meeting_field.empty_label = _("None")
 
     def clean_photo(self) -> photos.ProcessedPhoto | None:
         upload = self.cleaned_data.get("photo")

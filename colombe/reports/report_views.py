@@ -302,6 +302,9 @@ def detail(request: HttpRequest, report: ActionReport) -> HttpResponse:
     petition = report.petition
     if petition is not None and not policy.can_see(user, petition):
         petition = None
+    meeting = report.meeting
+    if meeting is not None and not policy.can_see(user, meeting):
+        meeting = None
     group = report.group if report.group and policy.can_see(user, report.group) else None
     structures = my_committees(user) if policy.has_perm(user, "reports.reuse", report) else None
     context = {
@@ -309,6 +312,7 @@ def detail(request: HttpRequest, report: ActionReport) -> HttpResponse:
         "photos": report.photos.all(),
         "hashtags": report.hashtags.all(),
         "petition": petition,
+        "meeting": meeting,
         "group": group,
         "reactions": reactions,
         "can_react": can_react,

@@ -38,3 +38,20 @@ def make_report(
     if publish:
         services.publish_report(world.bob, report)
     return report
+
+
+def form_data(**overrides: Any) -> dict[str, Any]:
+    return {
+        "kind": "leaflets",
+        "title": "Tractage devant la gare",
+        "happened_on": "2026-11-20",
+        "town": "Lyon",
+        "people_reached": "120",
+        "paper_signatures": "35",
+        "petition": "",
+        "body": "Très bon accueil. #désarmement",
+        "hashtags": "#paix",
+        "visibility": "public",
+        "photo_alt": "",
+        **overrides,
+    }

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from colombe.reports import services
 from colombe.reports.models import ActionReport, Comment, Reaction
-from colombe.reports.tests.report_helpers import jpeg_with_gps, make_report
+from colombe.reports.tests.report_helpers import form_data, jpeg_with_gps, make_report
 from tests.personas import SECRET_GROUP_NAME, World
 
 pytestmark = pytest.mark.django_db
@@ -17,23 +17,6 @@ def as_user(client: Client, user: Any) -> Client:
     if user is not None:
         client.force_login(user)
     return client
-
-
-def form_data(**overrides: Any) -> dict[str, Any]:
-    return {
-        "kind": "leaflets",
-        "title": "Tractage devant la gare",
-        "happened_on": "2026-11-20",
-        "town": "Lyon",
-        "people_reached": "120",
-        "paper_signatures": "35",
-        "petition": "",
-        "body": "Très bon accueil. #désarmement",
-        "hashtags": "#paix",
-        "visibility": "public",
-        "photo_alt": "",
-        **overrides,
-    }
 
 
 PERSONAS = [None, "eve", "charlie", "bob", "alice"]
