@@ -511,6 +511,11 @@ ROUTES: dict[str, Route] = {
     "reports:photo": Route(action_report_photo, in_report(everyone()), group_scoped=True),
     "reports:thumbnail": Route(action_report_photo, in_report(everyone()), group_scoped=True),
     "reports:edit": Route(action_report, in_report(report_editors), group_scoped=True),
+    "reports:hide_comment": Route(
+        lambda s: {"slug": s.report.slug, "pk": MISSING_PK},
+        in_report(post_only()),
+        group_scoped=True,
+    ),
     "reports:delete": Route(action_report, in_report(report_editors), group_scoped=True),
     **{
         f"reports:{name}": Route(action_report, in_report(post_only()), group_scoped=True)

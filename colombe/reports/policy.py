@@ -65,6 +65,13 @@ def can_edit(user: Any, report: ActionReport) -> bool:
     return report.author_id == user.pk or leads_or_administers(user, report.structure)
 
 
+@policy.register("reports.moderate")
+def can_moderate(user: Any, report: ActionReport) -> bool:
+    """The committee's leaders (and national administrators) hide comments that have no
+    place on the movement's pages."""
+    return is_authenticated(user) and leads_or_administers(user, report.structure)
+
+
 @policy.register("reports.react")
 def can_react(user: Any, report: ActionReport) -> bool:
     """Reactions and comments are for members of the movement, on published reports."""

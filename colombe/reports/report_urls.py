@@ -19,5 +19,6 @@ urlpatterns = [
     path("<slug:slug>/photos/<int:pk>/retirer/", views.remove_photo, name="remove_photo"),
     path("<slug:slug>/reaction/", views.react, name="react"),
     path("<slug:slug>/commentaires/", views.comment, name="comment"),
+    path("<slug:slug>/commentaires/<int:pk>/masquer/", views.hide_comment, name="hide_comment"),
     path("<slug:slug>/reutiliser/", views.reuse, name="reuse"),
 ]

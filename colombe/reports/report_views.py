@@ -31,7 +31,7 @@ from colombe.core.ratelimit import hit_key
 from colombe.groups.models import Group
 from colombe.movement.models import Membership, Structure
 from colombe.reports import forms, photos, services
-from colombe.reports.models import ActionReport, Reaction, ReportPhoto
+from colombe.reports.models import ActionReport, Comment, Reaction, ReportPhoto
 
 AUTOSAVES_PER_MINUTE = 20
 
@@ -307,6 +307,7 @@ def detail(request: HttpRequest, report: ActionReport) -> HttpResponse:
         meeting = None
     group = report.group if report.group and policy.can_see(user, report.group) else None
     structures = my_committees(user) if policy.has_perm(user, "reports.reuse", report) else None
+    can_moderate = policy.has_perm(user, "reports.moderate", report)
     context = {
         "report": report,
         "photos": report.photos.all(),
@@ -318,14 +319,19 @@ def detail(request: HttpRequest, report: ActionReport) -> HttpResponse:
         "can_react": can_react,
         "can_edit": policy.has_perm(user, "reports.edit", report),
         # Members' names and words are for members of the movement.
-        "comments": report.comments.filter(hidden_at__isnull=True).select_related("author")
-        if can_react
-        else None,
+        "comments": visible_comments(report, can_moderate) if can_react else None,
         "comment_form": forms.CommentForm() if can_react else None,
+        "can_moderate": can_moderate,
         "reuse_form": forms.ReuseForm(structures=structures) if structures else None,
         "is_draft": report.status == ActionReport.Status.DRAFT,
     }
     return render(request, "reports/detail.html", context)
+
+
+def visible_comments(report: ActionReport, can_moderate: bool) -> QuerySet[Comment]:
+    """Hidden comments are gone for readers; moderators still see them, to undo."""
+    comments = report.comments.select_related("author")
+    return comments if can_moderate else comments.filter(hidden_at__isnull=True)
 
 
 def serve_image(report: ActionReport, pk: int, attribute: str) -> FileResponse:
@@ -372,6 +378,21 @@ def comment(request: HttpRequest, report: ActionReport) -> HttpResponse:
         services.comment(report, request.user, form.cleaned_data["body"])
     except services.ReportActionError as error:
         messages.warning(request, error.message)
+    return redirect(reverse("reports:detail", args=[report.slug]) + "#comments")
+
+
+@visible_object_view(ActionReport, login=True)
+@require_POST
+def hide_comment(request: HttpRequest, report: ActionReport, pk: int) -> HttpResponse:
+    """Hide a comment, or show it again (``action=show``): moderators see hidden comments
+    greyed out, so hiding by mistake is undone in one click."""
+    policy.require(request.user, "reports.moderate", report)
+    found = get_object_or_404(Comment, pk=pk, report=report)
+    hide = request.POST.get("action") != "show"
+    services.set_comment_hidden(found, request.user, hidden=hide)
+    messages.success(
+        request, _("The comment is hidden.") if hide else _("The comment is shown again.")
+    )
     return redirect(reverse("reports:detail", args=[report.slug]) + "#comments")
 
 

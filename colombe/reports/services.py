@@ -248,6 +248,19 @@ def comment(report: ActionReport, user: Any, body: str) -> Comment:
     return created
 
 
+def set_comment_hidden(comment: Comment, user: Any, *, hidden: bool) -> None:
+    """Hide a comment from everyone but the moderators, or show it again; recorded in the
+    audit log. Doing it twice changes nothing."""
+    policy.require(user, "reports.moderate", comment.report)
+    with transaction.atomic():
+        changed = Comment.objects.filter(pk=comment.pk, hidden_at__isnull=hidden).update(
+            hidden_at=timezone.now() if hidden else None
+        )
+        if changed:
+            action = "reports.comment.hidden" if hidden else "reports.comment.shown"
+            log_action(user, action, comment.report, {"comment": comment.pk})
+
+
 def reuse_report(report: ActionReport, user: Any, structure: Structure) -> ActionReport:
     """A draft plan for ``structure`` copied from ``report``: what was done and how, not
     when, where or with how many people — and not the photos."""

@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from colombe.core.models import AuditEntry
 from colombe.reports import services
 from colombe.reports.models import ActionReport, Comment, Reaction
 from colombe.reports.tests.report_helpers import form_data, jpeg_with_gps, make_report
@@ -248,3 +249,31 @@ def test_editing_a_published_report_keeps_it_published(client: Client, world: Wo
         client.post(reverse("reports:autosave", args=[report.slug]), {"title": "x"}).status_code
         == 409
     )
+
+
+def test_leaders_hide_a_comment_and_can_show_it_again(client: Client, world: World) -> None:
+    report = make_report(world)
+    services.comment(report, world.charlie, "Hors sujet, achetez mes chaussures")
+    comment = Comment.objects.get()
+    hide_url = reverse("reports:hide_comment", args=[report.slug, comment.pk])
+
+    as_user(client, world.charlie)
+    assert client.post(hide_url, {"action": "hide"}).status_code == 403
+    as_user(client, world.bob)  # leads the committee
+    client.post(hide_url, {"action": "hide"})
+    comment.refresh_from_db()
+    assert comment.hidden_at is not None
+    assert "achetez mes chaussures" in client.get(report.get_absolute_url()).content.decode()
+    as_user(client, world.charlie)
+    assert "achetez mes chaussures" not in client.get(report.get_absolute_url()).content.decode()
+
+    as_user(client, world.bob)
+    client.post(hide_url, {"action": "show"})
+    as_user(client, world.charlie)
+    assert "achetez mes chaussures" in client.get(report.get_absolute_url()).content.decode()
+    actions = AuditEntry.objects.filter(action__startswith="reports.comment.")
+    assert list(actions.order_by("pk").values_list("action", flat=True)) == [
+        "reports.comment.created",
+        "reports.comment.hidden",
+        "reports.comment.shown",
+    ]
