@@ -13,6 +13,7 @@ The sink can refuse recipients, to exercise retries and bounces::
 
     smtp_sink.refuse_temporarily("bob@example.org", times=2)   # 451 twice, then accept
     smtp_sink.refuse_permanently("nobody@example.org")         # 550 forever
+    smtp_sink.refuse_content(b"EICAR")                          # 554 at DATA, any recipient
 
 From another process (fault test, benchmark)::
 
@@ -47,6 +48,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 PERMANENT_REFUSAL = "550 5.1.1 Mailbox unavailable (refused by the test sink)"
+CONTENT_REFUSAL = "554 5.7.1 Message content refused (by the test sink)"
 TEMPORARY_REFUSAL = "451 4.3.0 Try again later (refused by the test sink)"
 
 
@@ -100,6 +102,8 @@ class SinkHandler:
     lock: threading.Lock = field(default_factory=threading.Lock)
     # SMTP sessions opened (EHLO/HELO seen): tells whether a client reuses its connection.
     sessions: int = 0
+    # Messages whose content holds one of these are refused at DATA (like a spam filter).
+    refused_content: list[bytes] = field(default_factory=list)
 
     def refusal_for(self, address: str) -> str | None:
         with self.lock:
@@ -149,6 +153,10 @@ class SinkHandler:
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         content = envelope.original_content or envelope.content or b""
         assert isinstance(content, bytes)
+        with self.lock:
+            if any(marker in content for marker in self.refused_content):
+                self.refused.append((",".join(envelope.rcpt_tos), CONTENT_REFUSAL))
+                return CONTENT_REFUSAL
         # Recorded before the 250 goes out: a client killed right after sending the
         # final dot still counts as delivered here, as it would on a real server.
         self.on_message(ReceivedMessage(str(envelope.mail_from), list(envelope.rcpt_tos), content))
@@ -210,6 +218,10 @@ class SmtpSink:
     def refuse_permanently(self, *addresses: str, times: int | None = None) -> None:
         for address in addresses:
             self.refuse(address, PERMANENT_REFUSAL, times)
+
+    def refuse_content(self, marker: bytes) -> None:
+        with self.handler.lock:
+            self.handler.refused_content.append(marker)
 
     def refuse_temporarily(self, *addresses: str, times: int | None = 1) -> None:
         for address in addresses:

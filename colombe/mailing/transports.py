@@ -3,7 +3,8 @@
 The outbox worker hands a transport finished message bytes (headers, body, DKIM
 signature), the envelope sender (the VERP return path) and ONE recipient. A transport
 returns when the receiving side accepted the message, or raises ``TemporaryFailure``
-(try again later) or ``PermanentFailure`` (the address or the message is refused for good).
+(try again later) or ``PermanentFailure`` (refused for good; ``RecipientRefused`` when the
+refusal is about the recipient's address).
 
 - ``SmtpTransport``: the default in production, one connection reused for a whole batch.
 - ``ConsoleTransport``: prints the message, for development.
@@ -27,6 +28,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 
+from colombe.mailing.compose import parse_verp
+
 SMTP_TIMEOUT_SECONDS = 30
 
 
@@ -43,7 +46,13 @@ class ConnectionFailure(TemporaryFailure):
 
 
 class PermanentFailure(DeliveryError):
-    """5xx: the recipient (or the message) is refused; trying again will not help."""
+    """5xx: the message is refused; trying again will not help."""
+
+
+class RecipientRefused(PermanentFailure):
+    """5xx to the recipient's address itself: the only permanent failure that says
+    something about the address (and so counts as a bounce). A refused sender, a refused
+    content or a wrong provider key are our problems, not the recipient's."""
 
 
 class Transport(Protocol):
@@ -57,11 +66,13 @@ class Transport(Protocol):
         """Disconnect; called once after a batch, also after an error."""
 
 
-def failure_for_code(code: int, diagnostic: str) -> DeliveryError:
+def failure_for_code(code: int, diagnostic: str, *, recipient: bool = False) -> DeliveryError:
     """SMTP reply codes: 4xx is transient, 5xx permanent (RFC 5321 §4.2.1). Anything
-    else where a reply was expected is treated as transient."""
+    else where a reply was expected is treated as transient. ``recipient``: the reply
+    was to RCPT TO, about the address itself."""
     if 500 <= code <= 599:
-        return PermanentFailure(f"{code} {diagnostic}")
+        refused = RecipientRefused if recipient else PermanentFailure
+        return refused(f"{code} {diagnostic}")
     return TemporaryFailure(f"{code} {diagnostic}")
 
 
@@ -124,7 +135,7 @@ class SmtpTransport:
             self.connection.sendmail(envelope_from, [recipient], message)
         except smtplib.SMTPRecipientsRefused as error:
             code, diagnostic = error.recipients[recipient]
-            raise failure_for_code(code, _text(diagnostic)) from error
+            raise failure_for_code(code, _text(diagnostic), recipient=True) from error
         except smtplib.SMTPResponseException as error:
             # Sender refused, data refused: the connection is still usable.
             raise failure_for_code(error.smtp_code, _text(error.smtp_error)) from error
@@ -216,6 +227,11 @@ def django_email_from_bytes(message: bytes, envelope_from: str, recipient: str) 
     # anymail sends bounces to the VERP address where the provider supports it; other
     # backends ignore the attribute.
     django_email.envelope_sender = envelope_from
+    # The provider hands the metadata back with its bounce events: how a webhook finds
+    # the outbox row (and so counts the same bounce once).
+    outbox_id = parse_verp(envelope_from)
+    if outbox_id is not None:
+        django_email.metadata = {"outbox_id": str(outbox_id)}
     return django_email
 
 
@@ -259,7 +275,7 @@ def classify_backend_error(error: Exception) -> DeliveryError:
     if isinstance(error, DeliveryError):
         return error
     if isinstance(error, AnymailRecipientsRefused):
-        return PermanentFailure(str(error))
+        return RecipientRefused(str(error))
     if isinstance(error, AnymailAPIError):
         status = error.status_code
         if status is not None and 400 <= status < 500 and status not in (408, 429):
@@ -267,7 +283,7 @@ def classify_backend_error(error: Exception) -> DeliveryError:
         return TemporaryFailure(str(error))
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         code, diagnostic = next(iter(error.recipients.values()))
-        return failure_for_code(code, _text(diagnostic))
+        return failure_for_code(code, _text(diagnostic), recipient=True)
     if isinstance(error, smtplib.SMTPResponseException):
         return failure_for_code(error.smtp_code, _text(error.smtp_error))
     # Unknown errors are retried with backoff, then the row fails after the last attempt.

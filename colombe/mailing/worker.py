@@ -32,6 +32,7 @@ from colombe.mailing.models import AddressHealth, OutboxMessage
 from colombe.mailing.transports import (
     ConnectionFailure,
     PermanentFailure,
+    RecipientRefused,
     TemporaryFailure,
     Transport,
     transport_from_settings,
@@ -194,15 +195,21 @@ def schedule_retry(worker_id: str, row: OutboxMessage, error: str) -> None:
     )
 
 
-def record_permanent_failure(worker_id: str, row: OutboxMessage, error: str) -> None:
-    """Failed for good; the bounce handler counts it against the address (and marks the
-    row ``bounced``), in the same transaction."""
+def record_permanent_failure(worker_id: str, row: OutboxMessage, error: PermanentFailure) -> None:
+    """Failed for good. When the server refused the address itself, the bounce handler
+    counts it against the address (and marks the row ``bounced``) in the same
+    transaction; any other refusal (our sender, the content, a provider's key) is logged
+    for the administrators and leaves the address alone."""
     with transaction.atomic():
         updated = _mine(worker_id, row).update(
-            state=State.FAILED, attempts=row.attempts + 1, claimed_by="", last_error=error
+            state=State.FAILED, attempts=row.attempts + 1, claimed_by="", last_error=str(error)
         )
-        if updated:
-            record_bounce(email=row.to_email, hard=True, diagnostic=error, message=row)
+        if not updated:
+            return
+        if isinstance(error, RecipientRefused):
+            record_bounce(email=row.to_email, hard=True, diagnostic=str(error), message=row)
+        else:
+            logger.error("Outbox message %s refused for good: %s", row.pk, error)
 
 
 def fail_disabled(worker_id: str, rows: list[OutboxMessage]) -> list[OutboxMessage]:
@@ -317,7 +324,7 @@ class Worker:
         except TemporaryFailure as error:
             schedule_retry(self.worker_id, row, str(error))
         except PermanentFailure as error:
-            record_permanent_failure(self.worker_id, row, str(error))
+            record_permanent_failure(self.worker_id, row, error)
         else:
             mark_sent(self.worker_id, row)
             self.sent += 1

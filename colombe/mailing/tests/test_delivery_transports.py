@@ -14,11 +14,13 @@ from anymail.message import AnymailMessage
 from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 
+from colombe.mailing.compose import verp_address
 from colombe.mailing.transports import (
     ConnectionFailure,
     ConsoleTransport,
     DjangoBackendTransport,
     PermanentFailure,
+    RecipientRefused,
     SmtpTransport,
     TemporaryFailure,
     classify_backend_error,
@@ -161,6 +163,15 @@ def test_django_backend_rebuilds_a_structured_email(settings: Any) -> None:
     assert sent.message()["Message-ID"] == "<abc@colombe.localhost>"
 
 
+def test_django_backend_tells_the_provider_which_outbox_row(settings: Any) -> None:
+    transport = DjangoBackendTransport("django.core.mail.backends.locmem.EmailBackend")
+    transport.send(MESSAGE, verp_address(1234), "bob@example.org")
+
+    (sent,) = mail.outbox
+    assert isinstance(sent, AnymailMessage)
+    assert sent.metadata == {"outbox_id": "1234"}
+
+
 def test_django_smtp_backend_through_the_transport(smtp_sink: SmtpSink, settings: Any) -> None:
     transport = DjangoBackendTransport("django.core.mail.backends.smtp.EmailBackend")
     transport.send(MESSAGE, RETURN_PATH, "bob@example.org")
@@ -192,7 +203,7 @@ def provider_error(status: int) -> AnymailAPIError:
 @pytest.mark.parametrize(
     ("error", "expected"),
     [
-        (AnymailRecipientsRefused("all refused"), PermanentFailure),
+        (AnymailRecipientsRefused("all refused"), RecipientRefused),
         (provider_error(400), PermanentFailure),
         (provider_error(429), TemporaryFailure),
         (provider_error(503), TemporaryFailure),

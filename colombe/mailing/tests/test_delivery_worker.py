@@ -170,6 +170,19 @@ def test_permanent_refusal_is_a_hard_bounce_not_retried(smtp_sink: SmtpSink) -> 
 
 
 @pytest.mark.django_db
+def test_a_refused_content_fails_without_blaming_the_address(smtp_sink: SmtpSink) -> None:
+    rows = queue(2)
+    OutboxMessage.objects.filter(pk=rows[0].pk).update(body_text="EICAR test string")
+    smtp_sink.refuse_content(b"EICAR")
+
+    assert deliver_pending() == 1
+
+    refused = OutboxMessage.objects.get(pk=rows[0].pk)
+    assert refused.state == State.FAILED and "554" in refused.last_error
+    assert not AddressHealth.objects.filter(email=rows[0].to_email).exists()
+
+
+@pytest.mark.django_db
 def test_a_message_that_cannot_be_built_fails_alone(smtp_sink: SmtpSink) -> None:
     rows = queue(3)
     OutboxMessage.objects.filter(pk=rows[1].pk).update(subject="Hello\r\nBcc: eve@example.org")
