@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "colombe.meetings",
     "colombe.reports",
     "colombe.mailing",
+    "colombe.journal",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -416,5 +417,8 @@ LOGGING = {
 # answer only when ANYMAIL_WEBHOOK_SECRET ("user:password", basic auth) is set.
 INSTALLED_APPS += ["anymail"]
 MAILING_HARD_BOUNCE_LIMIT = env_int("MAILING_HARD_BOUNCE_LIMIT", 2)
+# What was sent (subject, text, reply-to) is erased from the outbox this long after it
+# left; the row (address, state) stays for the counts and the bounce history.
+MAILING_CONTENT_RETENTION_DAYS = env_int("MAILING_CONTENT_RETENTION_DAYS", 30)
 MAILING_SOFT_BOUNCE_LIMIT = env_int("MAILING_SOFT_BOUNCE_LIMIT", 5)
 ANYMAIL = {"WEBHOOK_SECRET": env_str("ANYMAIL_WEBHOOK_SECRET")}

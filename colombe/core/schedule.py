@@ -22,6 +22,8 @@ PERIODIC_TASKS = (
     # Scheduled newsletters go out; unconfirmed newsletter subscriptions expire.
     Periodic("colombe.mailing.tasks.send_scheduled_newsletters", every_seconds=60),
     Periodic("colombe.mailing.tasks.purge_expired_subscriptions", every_seconds=60 * 60),
+    # What finished messages said is erased after MAILING_CONTENT_RETENTION_DAYS.
+    Periodic("colombe.mailing.tasks.forget_old_outbox_contents", every_seconds=24 * 60 * 60),
     # The weekly hashtag digest: hourly, but each person gets one email per ISO week.
     Periodic("colombe.core.tasks.send_weekly_digests", every_seconds=60 * 60),
     # Circulars: scheduled ones go out; urgent ones no relay acknowledged are escalated.

@@ -602,9 +602,12 @@ def escalate_due(now: datetime | None = None) -> int:
 
 
 def forwarding_committees(actor: Any, circular: Circular) -> list[Structure]:
-    """The relay's committees that have not received this circular from a relay yet."""
+    """The relay's committees that the circular reached (a circular to one region is
+    not pushed into another) and that have not received it from a relay yet."""
     done = Circular.objects.filter(forwarded_from=circular).values("structure_id")
-    return list(relay_committees(actor).exclude(pk__in=done).order_by("name"))
+    reached = CircularCommittee.objects.filter(circular=circular).values("committee_id")
+    committees = relay_committees(actor).filter(pk__in=reached).exclude(pk__in=done)
+    return list(committees.order_by("name"))
 
 
 def forwarded_body(circular: Circular, note: str) -> str:
@@ -619,9 +622,12 @@ def forward_circular(
     """A relay passes a circular on to their committee's members: a new circular sent
     through the same machinery, pointing to the original."""
     policy.require(actor, "mailing.forward", circular)
-    if committee not in forwarding_committees(actor, circular):
-        raise CircularError(_("This circular has already been forwarded to this committee."))
     with transaction.atomic():
+        # The original is locked: two clicks (or two relays) cannot both forward it to
+        # the same committee.
+        Circular.objects.select_for_update().filter(pk=circular.pk).first()
+        if committee not in forwarding_committees(actor, circular):
+            raise CircularError(_("This circular has already been forwarded to this committee."))
         forward = Circular.objects.create(
             subject=circular.subject,
             body=forwarded_body(circular, note),

@@ -4,7 +4,7 @@ written in the caller's transaction. The ``run_outbox`` worker delivers them."""
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import islice
 
 from django.conf import settings
@@ -86,3 +86,18 @@ def enqueue(emails: Iterable[OutgoingEmail]) -> int:
         OutboxMessage.objects.bulk_create(fresh, ignore_conflicts=True)
         inserted += len(fresh)
     return inserted
+
+
+FINISHED = [OutboxMessage.State.SENT, OutboxMessage.State.FAILED, OutboxMessage.State.BOUNCED]
+
+
+def forget_old_contents(now: datetime | None = None) -> int:
+    """Erase the subject, text and reply-to of messages finished longer ago than
+    ``MAILING_CONTENT_RETENTION_DAYS``: a member's private message or a signer's address
+    in a reply-to must not outlive its delivery. Returns how many rows were erased."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.MAILING_CONTENT_RETENTION_DAYS)
+    old = OutboxMessage.objects.filter(state__in=FINISHED, created_at__lt=cutoff).exclude(
+        body_text=""
+    )
+    return old.update(subject="", body_text="", body_html="", reply_to="", headers={})

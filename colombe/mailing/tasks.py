@@ -6,7 +6,7 @@ are deleted. Circular tasks follow below."""
 
 from django_tasks import task
 
-from colombe.mailing import circulars, coverage, newsletters
+from colombe.mailing import circulars, coverage, newsletters, outbox
 from colombe.mailing.models import Newsletter
 
 
@@ -20,6 +20,12 @@ def send_scheduled_newsletters() -> int:
 def dispatch_newsletter(newsletter_id: int) -> int:
     """Expand one newsletter's recipients into outbox rows ("send now")."""
     return newsletters.dispatch(Newsletter.objects.get(pk=newsletter_id))
+
+
+@task()
+def forget_old_outbox_contents() -> int:
+    """Erase what finished messages said once the retention delay has passed."""
+    return outbox.forget_old_contents()
 
 
 @task()

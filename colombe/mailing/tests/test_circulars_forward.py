@@ -13,6 +13,7 @@ from colombe.mailing.tests.circular_support import (
     recipients_of,
     send,
 )
+from tests import factories
 from tests.personas import World
 
 
@@ -87,3 +88,25 @@ def test_a_relay_cannot_forward_to_a_committee_they_do_not_serve(
     response = client.post(url, {"committee": country.world.lyon.pk})
     assert response.status_code == 422
     assert not Circular.objects.filter(forwarded_from=circular).exists()
+
+
+def test_a_regional_circular_is_not_forwarded_into_another_region(
+    country: Country, client: Client
+) -> None:
+    """Mia is relay of Montpellier (Occitanie) and, here, of Grenoble (Auvergne-Rhône-
+    Alpes): a circular to Occitanie's relays may go to Montpellier only."""
+    factories.MembershipFactory.create(user=country.mia, structure=country.grenoble, is_relay=True)
+    regional = send(
+        country.world.alice,
+        national_draft(
+            country.world, audience=Circular.Audience.REGION_RELAYS, regions=[country.occitanie]
+        ),
+    )
+    client.force_login(country.mia)
+    url = reverse("mailing:circular_forward", args=[regional.pk])
+
+    client.post(url, {"committee": country.grenoble.pk})
+
+    assert not Circular.objects.filter(forwarded_from=regional).exists()
+    client.post(url, {"committee": country.montpellier.pk})
+    assert Circular.objects.get(forwarded_from=regional).structure == country.montpellier
