@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from colombe.core import policy
+from colombe.core.validators import single_line
 from colombe.groups.forms import MARKDOWN_HELP, UploadField, upload_help
 from colombe.groups.models import Group
 from colombe.mailing.circulars import CircularDraft
@@ -76,7 +77,7 @@ def sender_choices(user: Any, circular: Circular | None = None) -> list[tuple[st
 class CircularForm(forms.Form):
     # A text field drawn as a list: any existing sender is accepted here (see above).
     sender = forms.CharField(label=_("Sent on behalf of"), widget=forms.Select)
-    subject = forms.CharField(label=_("Subject"), max_length=200)
+    subject = forms.CharField(label=_("Subject"), max_length=200, validators=[single_line])
     body = forms.CharField(
         label=_("Text"), max_length=50000, widget=forms.Textarea(attrs={"rows": 14})
     )

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from colombe.core.validators import single_line
 from colombe.mailing.models import MailingList, Newsletter, Subscription
 from colombe.movement.models import Structure, Territory
 from colombe.petitions.models import Petition
@@ -114,6 +115,7 @@ class NewsletterForm(forms.ModelForm):
 
     def __init__(self, *args: Any, petitions: QuerySet[Petition], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["subject"].validators.append(single_line)
         petition_field = self.fields["petition"]
         assert isinstance(petition_field, forms.ModelChoiceField)
         petition_field.queryset = petitions

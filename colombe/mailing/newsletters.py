@@ -463,8 +463,10 @@ EDITABLE = (Newsletter.Status.DRAFT, Newsletter.Status.SCHEDULED)
 
 
 def list_sender(mailing_list: MailingList) -> str:
+    """The list's name and, always, the structure behind it: a committee's list cannot
+    pass itself off as the national office by its name alone."""
     _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    return formataddr((mailing_list.name, address))
+    return formataddr((f"{mailing_list.name} ({mailing_list.owner.name})", address))
 
 
 def _territory_ids(newsletter: Newsletter) -> list[int]:

@@ -78,6 +78,13 @@ def test_an_attachment_of_a_refused_type_is_a_form_error(country: Country, clien
     assert not Circular.objects.exists()
 
 
+def test_a_subject_is_one_line(country: Country, client: Client) -> None:
+    client.force_login(country.world.alice)
+    response = client.post(CREATE, compose_data(country.world, subject="Paix\r\nBcc: eve@x.org"))
+    assert response.status_code == 422 and "Write it on one line." in response.content.decode()
+    assert not Circular.objects.exists()
+
+
 def test_an_audience_needs_its_target(country: Country, client: Client) -> None:
     client.force_login(country.world.alice)
     response = client.post(CREATE, compose_data(country.world, audience="region_relays"))

@@ -3,6 +3,8 @@ signers who consented), "unsubscribe from everything" respected, idempotent outb
 with RFC 8058 headers, test sends, scheduling and progress."""
 
 from datetime import timedelta
+from email.header import decode_header, make_header
+from email.utils import parseaddr
 from typing import Any
 
 import pytest
@@ -185,7 +187,8 @@ def test_rows_carry_rfc8058_headers_and_a_personal_link(
         assert link.strip("<>") in row.body_text
         assert "/diffusion/preferences/" in row.body_text
         assert "<strong>à toutes et tous</strong>" in row.body_html
-        assert "La lettre de Lyon" in row.from_email
+        name = str(make_header(decode_header(parseaddr(row.from_email)[0])))
+        assert name == "La lettre de Lyon (Comité de Lyon)"
         links.add(link)
     assert len(links) == len(rows) == 3
 

@@ -63,6 +63,8 @@ def test_subscribe_confirm_receive_and_unsubscribe_in_one_click(
     assert deliver_pending() == 1
     issue = smtp_sink.messages_to(VISITOR)[-1]
     assert issue.message["Subject"] == "Nouvelles de Lyon"
+    # The From name always says which structure is behind the list.
+    assert f"({world.lyon.name})" in str(issue.message["From"])
     assert issue.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     header = str(issue.message["List-Unsubscribe"])
     assert re.fullmatch(r"<https?://[^>]+/diffusion/desabonnement/[^>]+/>", header)
