@@ -132,6 +132,20 @@ def check_may_write(actor: Any, draft: CircularDraft) -> None:
 # Drafts ----------------------------------------------------------------------------
 
 
+# What an edit may change (never the status, the schedule or the dates).
+CONTENT_FIELDS = [
+    "subject",
+    "body",
+    "urgency",
+    "audience",
+    "escalation_hours",
+    "sender_structure",
+    "sender_territory",
+    "group",
+    "structure",
+]
+
+
 def apply_draft(circular: Circular, draft: CircularDraft) -> None:
     circular.subject = draft.subject
     circular.body = draft.body
@@ -187,8 +201,11 @@ def update_circular(
         locked = Circular.objects.select_for_update().get(pk=circular.pk)
         if locked.status not in (Status.DRAFT, Status.SCHEDULED):
             raise CircularError(_("This circular has already been sent: it can no longer change."))
-        apply_draft(circular, draft)
-        circular.save()
+        # The content goes onto the locked row and only the content is saved: a status
+        # or schedule changed meanwhile (sent, unscheduled) is not undone by this edit.
+        apply_draft(locked, draft)
+        locked.save(update_fields=[*CONTENT_FIELDS, "updated_at"])
+        circular = locked
         circular.regions.set(draft.regions if draft.audience == Audience.REGION_RELAYS else [])
         removed = circular.attachments.filter(pk__in=remove_attachments or [])
         for attachment in removed:
@@ -451,10 +468,34 @@ def send_due_circulars(now: datetime | None = None) -> int:
     for circular_id in due.values_list("pk", flat=True):
         with transaction.atomic():
             claimed = claim(circular_id, [Status.SCHEDULED])
-            if claimed is not None:
-                deliver(claimed, claimed.author)
-                sent += 1
+            if claimed is None:
+                continue
+            if not author_may_still_send(claimed):
+                unschedule_refused(claimed)
+                continue
+            deliver(claimed, claimed.author)
+            sent += 1
     return sent
+
+
+def author_may_still_send(circular: Circular) -> bool:
+    """Rights can change between scheduling and sending (a coordinator replaced, a leader
+    who stepped down): the author must still be allowed when it goes out."""
+    if circular.author is None or not circular.author.is_active:
+        return False
+    try:
+        check_may_write(circular.author, draft_of(circular))
+    except (PermissionDenied, Http404):
+        return False
+    return True
+
+
+def unschedule_refused(circular: Circular) -> None:
+    """Back to draft, with a trace in the audit log, instead of going out."""
+    Circular.objects.filter(pk=circular.pk).update(
+        status=Status.DRAFT, scheduled_for=None, updated_at=timezone.now()
+    )
+    log_action(None, "mailing.circular.schedule_refused", circular, {"author": circular.author_id})
 
 
 def draft_of(circular: Circular) -> CircularDraft:
