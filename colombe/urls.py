@@ -13,6 +13,7 @@ urlpatterns = [
     path("reunions/", include("colombe.meetings.urls")),
     path("comptes-rendus/", include("colombe.reports.urls")),
     path("diffusion/", include("colombe.mailing.urls")),
+    path("journal/", include("colombe.journal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]

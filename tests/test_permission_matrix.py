@@ -33,6 +33,7 @@ from colombe.groups.models import (
     Post,
     Visibility,
 )
+from colombe.journal.models import Edition
 from colombe.mailing.models import Circular, CircularAttachment, MailingList, Newsletter
 from colombe.meetings.models import Meeting, MeetingInvitation, Minutes, Recording
 from colombe.movement.models import Membership, Territory
@@ -69,6 +70,7 @@ SECRET_MEETING_TITLE = "Réunion Albatros-Nocturne"
 # Each group has one published action report; the secret group's is as secret as the group.
 SECRET_REPORT_TITLE = "Tractage Martin-Pêcheur"
 SECRET_CIRCULAR_SUBJECT = "Circulaire Héron-Cendré"
+JOURNAL_DRAFT_TITLE = "Journal Sterne-Naine"
 
 Expect = Callable[[str, str], int]  # (persona, visibility) -> status code
 
@@ -95,6 +97,7 @@ class Scene:
     mailing_list: MailingList
     newsletter_pk: int
     petition: Petition | None = None
+    edition: Edition | None = None
 
 
 @dataclass(frozen=True)
@@ -176,6 +179,15 @@ def mailing_list(scene: Scene) -> dict[str, Any]:
 
 def newsletter(scene: Scene) -> dict[str, Any]:
     return {"pk": scene.newsletter_pk}
+
+
+def edition(scene: Scene) -> dict[str, Any]:
+    assert scene.edition is not None
+    return {"number": scene.edition.number}
+
+
+def edition_and_missing_pk(scene: Scene) -> dict[str, Any]:
+    return {**edition(scene), "pk": MISSING_PK}
 
 
 def bad_token(scene: Scene) -> dict[str, Any]:
@@ -318,6 +330,37 @@ def newsletter_managers(other: int = 404) -> Expect:
     """The Lyon list's newsletters are for its managers: Bob leads Lyon, Alice
     administers; Charlie may see the list (403 when he tries to write), Eve may not."""
     return by_persona(anonymous=302, eve=404, charlie=other, bob=200, alice=200)
+
+
+def in_edition(draft: Expect, published: Expect) -> Expect:
+    """Journal editions: a draft exists only for the editorial team (Alice); a published
+    one is public but no longer changes."""
+    return lambda persona, state: (published if state == PUBLISHED else draft)(persona, state)
+
+
+def editors_only(status: int) -> Expect:
+    return lambda persona, state: status if persona == "alice" else 404
+
+
+after_publishing = by_persona(anonymous=302, eve=403, charlie=403, bob=403, alice=403)
+
+JOURNAL_EDITING = [
+    "update_details",
+    "add_report",
+    "add_section",
+    "comment",
+    "to_proofreading",
+    "to_draft",
+]
+JOURNAL_EDITING_WITH_PK = [
+    "update_item",
+    "move_item_up",
+    "move_item_down",
+    "remove_item",
+    "move_section_up",
+    "move_section_down",
+    "remove_section",
+]
 
 
 def only_alice(status: int, others: int) -> Expect:
@@ -605,6 +648,47 @@ ROUTES: dict[str, Route] = {
         f"mailing:anymail:{provider}_tracking_webhook": Route(no_kwargs, everyone(404))
         for provider in ANYMAIL_PROVIDERS
     },
+    # journal: one draft and one published edition (see docs/journal.md)
+    "journal:archive": Route(no_kwargs, everyone()),
+    "journal:atom": Route(no_kwargs, everyone()),
+    "journal:open": Route(no_kwargs, admins_only),
+    "journal:team": Route(no_kwargs, admins_only),
+    "journal:remove_editor": Route(lambda s: {"pk": MISSING_PK}, logged_in(405)),
+    **{
+        f"journal:{name}": Route(
+            edition, in_edition(editors_only(200), everyone()), petition_scoped=True
+        )
+        for name in ["edition", "pdf_status"]
+    },
+    # No PDF has been made in this scene.
+    "journal:pdf": Route(edition, everyone(404), petition_scoped=True),
+    "journal:edit": Route(
+        edition, in_edition(editors_only(200), after_publishing), petition_scoped=True
+    ),
+    "journal:publish": Route(
+        edition, in_edition(editors_only(403), after_publishing), petition_scoped=True
+    ),
+    "journal:pdf_generate": Route(
+        edition,
+        in_edition(
+            editors_only(405), by_persona(anonymous=302, eve=403, charlie=403, bob=403, alice=405)
+        ),
+        petition_scoped=True,
+    ),
+    **{
+        f"journal:{name}": Route(
+            edition, in_edition(editors_only(405), after_publishing), petition_scoped=True
+        )
+        for name in JOURNAL_EDITING
+    },
+    **{
+        f"journal:{name}": Route(
+            edition_and_missing_pk,
+            in_edition(editors_only(405), after_publishing),
+            petition_scoped=True,
+        )
+        for name in JOURNAL_EDITING_WITH_PK
+    },
     # hashtags and interests
     "core:hashtag_follow": Route(
         lambda s: {"name": s.tag}, in_group(post_only()), group_scoped=True
@@ -849,6 +933,24 @@ def build_meeting(world: World, group: Group) -> tuple[Meeting, MeetingInvitatio
     return meeting, invitation, recording
 
 
+def build_editions(world: World) -> tuple[Edition, Edition]:
+    """A published journal edition and a draft (Alice, a national administrator, is of
+    the editorial team)."""
+    today = timezone.localdate()
+    published = Edition.objects.create(
+        number=1,
+        title="Journal de l'automne",
+        period_start=today - timedelta(days=90),
+        period_end=today,
+        status=Edition.Status.PUBLISHED,
+        published_at=timezone.now(),
+    )
+    draft = Edition.objects.create(
+        number=2, title=JOURNAL_DRAFT_TITLE, period_start=today, period_end=today
+    )
+    return published, draft
+
+
 def build_scenes(world: World) -> dict[str, Scene]:
     world.charlie.show_interests = True
     world.charlie.save(update_fields=["show_interests"])
@@ -869,8 +971,11 @@ def build_scenes(world: World) -> dict[str, Scene]:
         body="Pas encore publiée.",
         addressee="La préfecture",
     )
-    scenes[PUBLISHED] = replace(scenes[Visibility.PUBLIC], petition=published)
-    scenes[DRAFT] = replace(scenes[Visibility.SECRET], petition=draft)
+    published_edition, draft_edition = build_editions(world)
+    scenes[PUBLISHED] = replace(
+        scenes[Visibility.PUBLIC], petition=published, edition=published_edition
+    )
+    scenes[DRAFT] = replace(scenes[Visibility.SECRET], petition=draft, edition=draft_edition)
     return scenes
 
 
@@ -888,7 +993,9 @@ def missing_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
         replaced["slug"] = MISSING
     if "name" in replaced:
         replaced["name"] = MISSING
-    if "pk" in replaced and "slug" not in replaced:
+    if "number" in replaced:
+        replaced["number"] = MISSING_PK
+    elif "pk" in replaced and "slug" not in replaced:
         replaced["pk"] = MISSING_PK
     return replaced
 
@@ -921,6 +1028,8 @@ def leaks(body: str, persona: str, requested_url: str = "") -> list[str]:
         ]
     if persona not in PETITION_ORGANISERS:
         clues.append(DRAFT_TITLE)
+    if persona != "alice":
+        clues.append(JOURNAL_DRAFT_TITLE)
     found = [clue for clue in clues if clue in body]
     if persona not in GROUP_MEMBERS and SECRET_GROUP_SIZE_RE.search(body):
         found.append(f"{SECRET_GROUP_SIZE} members")

@@ -35,6 +35,7 @@ from colombe.groups.models import (
     Thread,
     Visibility,
 )
+from colombe.journal.demo import seed_journal
 from colombe.mailing.demo import seed_mailing
 from colombe.meetings.demo import seed_meetings
 from colombe.movement.models import Membership, PartnerOrganisation, Structure, Territory
@@ -870,6 +871,7 @@ def seed_movement(password_hash: str, report: SeedReport) -> None:
     seed_demo_petitions(structures, cast, report)
     seed_reports(structures, cast, report)
     seed_mailing(structures, cast, report)
+    seed_journal(cast.alice, report)
 
 
 def seed_demo_petitions(structures: dict[str, Structure], cast: Cast, report: SeedReport) -> None:
