@@ -2,7 +2,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.sitemaps import Sitemap
 from django.db.models import QuerySet
 
+from colombe.core import policy
 from colombe.groups.models import Group
+from colombe.journal.models import Edition
 from colombe.movement.models import Structure
 
 
@@ -18,4 +20,11 @@ class GroupSitemap(Sitemap[Group]):
         return Group.objects.visible_to(AnonymousUser()).order_by("pk")
 
 
-SITEMAPS = {"structures": StructureSitemap, "groups": GroupSitemap}
+class EditionSitemap(Sitemap[Edition]):
+    """The journal's published editions (drafts exist only for the editorial team)."""
+
+    def items(self) -> QuerySet[Edition]:
+        return policy.visible(Edition, AnonymousUser()).order_by("number")
+
+
+SITEMAPS = {"structures": StructureSitemap, "groups": GroupSitemap, "journal": EditionSitemap}
