@@ -74,3 +74,13 @@ var/.messages: $(VENV)/.installed $(shell find colombe -name '*.po')
 
 clean-var:
 	rm -rf var
+
+.PHONY: bench-search
+## bench-search: search, feed and committee page at scale (long: seeds 100,000 reports)
+bench-search: install
+	$(BIN)/python -m bench.search $(BENCH_SEARCH_ARGS)
+
+.PHONY: bench-journal
+## bench-journal: the journal's print PDF for an edition of 200 reports with photos (< 30 s)
+bench-journal: install
+	$(BIN)/python -m bench.journal_pdf $(BENCH_JOURNAL_ARGS)

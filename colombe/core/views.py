@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from colombe.core import interest_policy, interests, policy
 from colombe.core.audit import object_label
 from colombe.core.models import AuditEntry
-from colombe.core.search import search_everything
+from colombe.core.search import is_searchable, search_everything
 from colombe.groups.models import Group, Visibility
 from colombe.movement.models import Structure
 from colombe.reports.feeds import public_reports
@@ -24,9 +24,17 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
-    results = search_everything(request.user, query) if len(query) >= 2 else None
+    query = request.GET.get("q", "").strip()[:200]
+    kind = request.GET.get("type", "")
+    results = None
+    if is_searchable(query):
+        results = search_everything(request.user, query, kind=kind, page=_page_number(request))
     return render(request, "core/search.html", {"query": query, "results": results})
+
+
+def _page_number(request: HttpRequest) -> int:
+    page = request.GET.get("page", "1")
+    return int(page) if page.isdigit() and len(page) < 7 else 1
 
 
 def hashtag(request: HttpRequest, name: str) -> HttpResponse:

@@ -36,6 +36,7 @@ PERSONAL_RECORDS = {
     "meetings.CalendarFeed",
     "reports.Reaction",
     "mailing.Subscription",
+    "journal.JournalEditor",
 }
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from colombe.core import demo
+from colombe.core import demo, search
 
 
 class Command(BaseCommand):
@@ -42,6 +42,8 @@ class Command(BaseCommand):
                     password_hash=password_hash,
                     report=report,
                 )
+            # Bulk-created committees and members skip the models' signals.
+            search.reindex_all()
         self.stdout.write(report.summary())
         if options["scale"] == "large":
             elapsed = time.monotonic() - started
