@@ -25,7 +25,7 @@ def test_alice_builds_and_publishes_an_edition(
     force_login(context, live_server.url, world.alice)
     page = context.new_page()
     visit(page, live_server.url + reverse("journal:archive"))
-    page.click("text=Open a new edition")
+    page.click("text=Ouvrir un nouveau numéro")
     page.fill("#id_title", "Automne des comités")
     page.fill("#id_period_start", "2026-09-01")
     page.fill("#id_period_end", "2026-11-30")
