@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -184,6 +185,18 @@ def wrk(url: str, *, connections: int, seconds: int, lua: str = "") -> dict[str,
         "errors": errors,
         "status_errors": raw["status_errors"],
     }
+
+
+def recreate_database(database_url: str) -> None:
+    """An empty PostgreSQL database for a benchmark (dropped first if it exists)."""
+    import psycopg
+
+    url = urllib.parse.urlparse(database_url)
+    name = url.path.lstrip("/")
+    admin = f"host={url.hostname} port={url.port or 5432} user={url.username} dbname=postgres"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def write_results(name: str, results: dict[str, Any]) -> Path:

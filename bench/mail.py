@@ -26,7 +26,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -44,17 +43,6 @@ DATABASE_URL = os.environ.get(
     "BENCH_MAIL_DATABASE_URL",
     harness.DATABASE_URL.rsplit("/", 1)[0] + "/colombe_bench_mail",
 )
-
-
-def recreate_database() -> None:
-    import psycopg
-
-    url = urllib.parse.urlparse(DATABASE_URL)
-    name = url.path.lstrip("/")
-    admin = f"host={url.hostname} port={url.port or 5432} user={url.username} dbname=postgres"
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def start_sink(out: Path) -> tuple[subprocess.Popen[str], int]:
@@ -308,7 +296,7 @@ def main() -> None:
             }
         )
         print(f"Database {DATABASE_URL}: recreating and migrating…", flush=True)
-        recreate_database()
+        harness.recreate_database(DATABASE_URL)
         harness.manage("migrate", "--noinput", env=env)
         os.environ.update(env)
         import django

@@ -22,7 +22,6 @@ import os
 import random
 import statistics
 import time
-import urllib.parse
 from datetime import date, timedelta
 from typing import Any
 
@@ -222,17 +221,6 @@ def visitors() -> dict[str, Any]:
     return {"anonymous": anonymous, "member": logged_in}
 
 
-def recreate_database() -> None:
-    import psycopg
-
-    url = urllib.parse.urlparse(DATABASE_URL)
-    name = url.path.lstrip("/")
-    admin = f"host={url.hostname} port={url.port or 5432} user={url.username} dbname=postgres"
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-
 def set_up_django() -> None:
     os.environ.update(harness.server_environment({"DATABASE_URL": DATABASE_URL}))
     import django
@@ -242,7 +230,7 @@ def set_up_django() -> None:
 
 def main() -> None:
     arguments = parse_arguments()
-    recreate_database()
+    harness.recreate_database(DATABASE_URL)
     set_up_django()
     print(f"Seeding {arguments.committees} committees, {arguments.members} members, ", end="")
     print(f"{arguments.reports} reports…", flush=True)
