@@ -389,7 +389,9 @@ def queue_members(circular_id: int) -> int:
     alone. Returns how many emails were queued."""
     with transaction.atomic():
         circular = (
-            Circular.objects.select_for_update()
+            # Only the circular's row is locked (PostgreSQL refuses FOR UPDATE on the
+            # nullable side of the senders' outer joins).
+            Circular.objects.select_for_update(of=("self",))
             .select_related("sender_structure", "sender_territory")
             .filter(pk=circular_id, status=Status.SENDING)
             .first()
