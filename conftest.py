@@ -36,6 +36,26 @@ def _fresh_cache() -> Iterator[None]:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _tasks_must_not_fail() -> Iterator[None]:
+    """The immediate task backend records a task's exception instead of raising it: a
+    task that fails during a test fails the test, instead of showing only through later
+    assertions (or not at all)."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks.signals import task_finished
+
+    failed: list[str] = []
+
+    def record(sender: Any, task_result: Any, **kwargs: Any) -> None:
+        if task_result.status == TaskResultStatus.FAILED:
+            failed.append(f"{task_result.task.module_path}: {task_result.errors}")
+
+    task_finished.connect(record, weak=False)
+    yield
+    task_finished.disconnect(record)
+    assert not failed, f"tasks failed during the test: {failed}"
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     # Only the controller (not xdist workers, which have workerinput) starts a fresh report.
     if not hasattr(session.config, "workerinput"):
