@@ -8,6 +8,7 @@ SQLite: an FTS5 virtual table whose tokenizer folds accents."""
 
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import migrations
 
 POSTGRESQL_UP = [
@@ -55,7 +56,7 @@ SQLITE_DOWN = ["DROP TABLE IF EXISTS core_search_document"]
 def _run(statements: dict[str, list[str]], schema_editor: Any) -> None:
     vendor = schema_editor.connection.vendor
     if vendor not in statements:
-        raise NotImplementedError(f"Site search supports PostgreSQL and SQLite, not {vendor}.")
+        raise ImproperlyConfigured(f"Site search supports PostgreSQL and SQLite, not {vendor}.")
     for statement in statements[vendor]:
         schema_editor.execute(statement)
 
