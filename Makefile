@@ -36,6 +36,9 @@ check-deploy: install
 	  COLOMBE_EMAIL_HASH_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(40))') \
 	  JANUS_ADMIN_SECRET=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(40))') \
 	  JANUS_ROOM_ADMIN_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(40))') \
+	  RADIO_ICECAST_SOURCE_PASSWORD=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(24))') \
+	  RADIO_ICECAST_ADMIN_PASSWORD=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(24))') \
+	  RADIO_CALLBACK_SECRET=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(40))') \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 ## messages: extract translatable strings into the French catalogues

@@ -110,6 +110,8 @@ INSTALLED_APPS = [
     "colombe.reports",
     "colombe.mailing",
     "colombe.journal",
+    "colombe.mediatheque",
+    "colombe.radio",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -379,6 +381,49 @@ COLOMBE_MAX_UPLOAD_BYTES = env_int("COLOMBE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = COLOMBE_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# Media archive (colombe.mediatheque): uploads of video, audio, scans and PDFs, converted
+# by ffmpeg in the task queue. Uploads larger than FILE_UPLOAD_MAX_MEMORY_SIZE are
+# streamed to a temporary file, never held in memory.
+MEDIATHEQUE_MAX_UPLOAD_BYTES = env_int("MEDIATHEQUE_MAX_UPLOAD_BYTES", 1024 * 1024 * 1024)
+FFMPEG_BINARY = env_str("FFMPEG_BINARY", "ffmpeg")
+FFPROBE_BINARY = env_str("FFPROBE_BINARY", "ffprobe")
+# A conversion that takes longer than this is stopped and reported as failed.
+MEDIATHEQUE_PROCESSING_TIMEOUT_SECONDS = env_int("MEDIATHEQUE_PROCESSING_TIMEOUT_SECONDS", 3 * 3600)
+
+# Web radio (colombe.radio): Icecast serves listeners, Liquidsoap makes the programme
+# (live harbor input, else the scheduled playlist, else a safe fallback). Both listen on
+# loopback; the public stream URL is what browsers and podcast apps are given (behind the
+# reverse proxy in production).
+RADIO_ICECAST_URL = env_str("RADIO_ICECAST_URL", "http://127.0.0.1:8010")
+RADIO_MOUNT = env_str("RADIO_MOUNT", "/radio.mp3")
+RADIO_PUBLIC_STREAM_URL = env_str("RADIO_PUBLIC_STREAM_URL", RADIO_ICECAST_URL + RADIO_MOUNT)
+RADIO_HARBOR_PORT = env_int("RADIO_HARBOR_PORT", 8015)
+RADIO_HARBOR_MOUNT = env_str("RADIO_HARBOR_MOUNT", "/live")
+RADIO_STATE_DIR = Path(env_str("RADIO_STATE_DIR", str(VAR_DIR / "radio")))
+RADIO_MAX_LISTENERS = env_int("RADIO_MAX_LISTENERS", 1000)
+if PRODUCTION:
+    RADIO_ICECAST_SOURCE_PASSWORD = production_secret("RADIO_ICECAST_SOURCE_PASSWORD")
+    RADIO_ICECAST_ADMIN_PASSWORD = production_secret("RADIO_ICECAST_ADMIN_PASSWORD")
+    RADIO_CALLBACK_SECRET = production_secret("RADIO_CALLBACK_SECRET")
+else:
+    RADIO_ICECAST_SOURCE_PASSWORD = env_str("RADIO_ICECAST_SOURCE_PASSWORD") or (
+        development_secret("radio_icecast_source_password", lambda: secrets.token_urlsafe(24))
+    )
+    RADIO_ICECAST_ADMIN_PASSWORD = env_str("RADIO_ICECAST_ADMIN_PASSWORD") or (
+        development_secret("radio_icecast_admin_password", lambda: secrets.token_urlsafe(24))
+    )
+    # Liquidsoap asks Colombe whether a presenter's harbor login is valid, and tells it
+    # when the live source connects and leaves, with this shared secret.
+    RADIO_CALLBACK_SECRET = env_str("RADIO_CALLBACK_SECRET") or development_secret(
+        "radio_callback_secret", lambda: secrets.token_urlsafe(32)
+    )
+
+
+def origin_of(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}"
+
+
 # Security headers. Strict everywhere; production adds HTTPS-only settings.
 CONTENT_SECURITY_POLICY: dict[str, dict[str, list[str]]] = {
     "DIRECTIVES": {
@@ -386,6 +431,8 @@ CONTENT_SECURITY_POLICY: dict[str, dict[str, list[str]]] = {
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
+        # The radio stream may come from another origin (Icecast behind its own name).
+        "media-src": ["'self'", origin_of(RADIO_PUBLIC_STREAM_URL)],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
         "base-uri": ["'self'"],

@@ -14,6 +14,8 @@ urlpatterns = [
     path("comptes-rendus/", include("colombe.reports.urls")),
     path("diffusion/", include("colombe.mailing.urls")),
     path("journal/", include("colombe.journal.urls")),
+    path("memoire/", include("colombe.mediatheque.urls")),
+    path("radio/", include("colombe.radio.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]

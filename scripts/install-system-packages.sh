@@ -5,8 +5,9 @@ set -euo pipefail
 
 # gettext: translations; chromium: browser tests; pango, harfbuzz and fonts: WeasyPrint PDFs;
 # wrk: the load generator of the benchmarks; janus, janus-tools (janus-pp-rec), ffmpeg and
-# iproute2: the built-in video engine, its recordings and the media test network.
-PACKAGES=(gettext chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 wrk janus janus-tools ffmpeg iproute2)
+# iproute2: the built-in video engine, its recordings and the media test network; icecast2
+# and liquidsoap: the web radio (ffmpeg also converts the archive's video and audio).
+PACKAGES=(gettext chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 wrk janus janus-tools ffmpeg iproute2 icecast2 liquidsoap)
 
 missing=()
 for package in "${PACKAGES[@]}"; do

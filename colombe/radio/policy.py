@@ -1,0 +1,61 @@
+"""Who may listen, present and run the radio.
+
+Shows and published episodes are public: the radio is the movement's open voice. Drafts
+are for the show's presenters. National administrators run the programme (shows,
+schedule, playlist); presenters edit their own shows' episodes and go live with their
+personal credentials."""
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from colombe.core import policy
+from colombe.movement.policy import is_authenticated
+from colombe.radio.models import Episode, Show
+
+
+def visible_shows(user: Any) -> QuerySet[Show]:
+    return Show.objects.all()
+
+
+@policy.register_visibility(Show, scope=visible_shows)
+def can_see_show(user: Any, show: Show) -> bool:
+    return True
+
+
+def visible_episodes(user: Any) -> QuerySet[Episode]:
+    published = Q(status=Episode.Status.PUBLISHED)
+    if policy.is_national_admin(user):
+        return Episode.objects.all()
+    if is_authenticated(user):
+        published |= Q(show__presenters=user)
+    return Episode.objects.filter(published).distinct()
+
+
+@policy.register_visibility(Episode, scope=visible_episodes)
+def can_see_episode(user: Any, episode: Episode) -> bool:
+    return visible_episodes(user).filter(pk=episode.pk).exists()
+
+
+def presents(user: Any, show: Show) -> bool:
+    return is_authenticated(user) and show.presenters.filter(pk=user.pk).exists()
+
+
+@policy.register("radio.manage")
+def can_manage(user: Any, _nothing: Any = None) -> bool:
+    """Shows, the weekly schedule and the playlist."""
+    return policy.is_national_admin(user)
+
+
+@policy.register("radio.edit_show")
+def can_edit_show(user: Any, show: Show) -> bool:
+    return policy.is_national_admin(user) or presents(user, show)
+
+
+@policy.register("radio.go_live")
+def can_go_live(user: Any, _nothing: Any = None) -> bool:
+    """Presenters of a show on the programme (and administrators) get live credentials
+    and the studio page."""
+    if policy.is_national_admin(user):
+        return True
+    return is_authenticated(user) and user.radio_shows.filter(is_active=True).exists()
