@@ -1,0 +1,50 @@
+"""Who may hear, present and run the radio."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from colombe.core import policy
+from colombe.radio.models import Episode, Show
+from tests.personas import World
+
+
+@pytest.fixture
+def show(world: World) -> Show:
+    show = Show.objects.create(title="La voix des comités", slug="voix")
+    show.presenters.add(world.bob)
+    Episode.objects.create(show=show, number=1, title="Publié", status=Episode.Status.PUBLISHED)
+    Episode.objects.create(show=show, number=2, title="Brouillon")
+    return show
+
+
+def titles_seen_by(user: object) -> set[str]:
+    return set(policy.visible(Episode, user).values_list("title", flat=True))
+
+
+def test_published_episodes_are_public_and_drafts_are_for_presenters(
+    world: World, show: Show
+) -> None:
+    assert titles_seen_by(AnonymousUser()) == {"Publié"}
+    assert titles_seen_by(world.charlie) == {"Publié"}
+    assert titles_seen_by(world.bob) == {"Publié", "Brouillon"}
+    assert titles_seen_by(world.alice) == {"Publié", "Brouillon"}
+
+
+def test_presenters_edit_their_show_and_go_live(world: World, show: Show) -> None:
+    assert policy.has_perm(world.bob, "radio.edit_show", show)
+    assert policy.has_perm(world.bob, "radio.go_live")
+    assert not policy.has_perm(world.charlie, "radio.edit_show", show)
+    assert not policy.has_perm(world.charlie, "radio.go_live")
+    assert not policy.has_perm(AnonymousUser(), "radio.go_live")
+
+
+def test_a_presenter_of_a_show_off_the_programme_cannot_go_live(world: World, show: Show) -> None:
+    show.is_active = False
+    show.save()
+    assert not policy.has_perm(world.bob, "radio.go_live")
+    assert policy.has_perm(world.alice, "radio.go_live")
+
+
+def test_only_national_admins_run_the_programme(world: World) -> None:
+    assert policy.has_perm(world.alice, "radio.manage")
+    assert not policy.has_perm(world.bob, "radio.manage")
