@@ -33,6 +33,7 @@ from colombe.core.models import Hashtag
 from colombe.groups.models import Group
 from colombe.mailing.models import OutboxMessage
 from colombe.mailing.outbox import OutgoingEmail, enqueue
+from colombe.mediatheque.models import MediaItem
 from colombe.meetings.models import Meeting
 from colombe.movement.models import Membership, Structure, Territory
 from colombe.movement.policy import subtree_filter
@@ -74,7 +75,7 @@ def _tagged_in_text(objects: Any, tag: Hashtag, *fields: str) -> list[Any]:
 
 def _tagged_by_field(user: Any, tag: Hashtag) -> dict[str, list[Any]]:
     if tag.pk is None:  # a hashtag only ever written in texts has no row to link to
-        return {"reports": [], "groups": []}
+        return {"reports": [], "groups": [], "media_items": []}
     return {
         "reports": list(
             policy.visible(ActionReport, user)
@@ -83,6 +84,12 @@ def _tagged_by_field(user: Any, tag: Hashtag) -> dict[str, list[Any]]:
             .order_by("-happened_on", "-pk")[:HASHTAG_REPORTS]
         ),
         "groups": list(Group.objects.visible_to(user).filter(hashtags=tag).select_related("owner")),
+        "media_items": list(
+            policy.visible(MediaItem, user)
+            .filter(hashtags=tag)
+            .select_related("outlet")
+            .order_by("-published_on", "-pk")[:HASHTAG_ITEMS]
+        ),
     }
 
 

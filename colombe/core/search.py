@@ -1,5 +1,5 @@
 """Site search across reports, groups, discussions, documents, meetings, petitions,
-committees and hashtags.
+committees, hashtags and the media archive.
 
 What each kind of object contributes to the index (``colombe.core.search_index``) and
 who may find it are declared side by side in ``SOURCES``: the text comes from the object,
@@ -30,6 +30,7 @@ from colombe.core import policy, search_index
 from colombe.core.models import Hashtag
 from colombe.core.search_index import IndexedText
 from colombe.groups.models import Document, DocumentVersion, Group, Post, Thread
+from colombe.mediatheque.models import MediaItem, Outlet
 from colombe.meetings.models import Meeting
 from colombe.movement.models import Structure
 from colombe.petitions.models import Petition
@@ -176,6 +177,22 @@ def _hashtag_text(tag: Hashtag) -> IndexedText:
     )
 
 
+def _media_text(item: MediaItem) -> IndexedText:
+    outlet = item.outlet.name if item.outlet else ""
+    return IndexedText(
+        kind="media",
+        object_id=item.pk,
+        title=item.title,
+        body=f"{outlet}\n{item.description}",
+        url=item.get_absolute_url(),
+        meta=" · ".join(
+            part
+            for part in (str(item.get_kind_display()), outlet, item.published_on.isoformat())
+            if part
+        ),
+    )
+
+
 # --- who may find it --------------------------------------------------------------------
 
 
@@ -211,10 +228,14 @@ def _visible_hashtags(user: Any) -> QuerySet[Hashtag]:
     of_people = User.interests.through.objects.filter(
         user_id__in=ids_of(policy.visible(User, user))
     )
+    on_media = MediaItem.hashtags.through.objects.filter(
+        mediaitem_id__in=ids_of(policy.visible(MediaItem, user))
+    )
     return Hashtag.objects.filter(
         Q(pk__in=on_groups.values("hashtag_id"))
         | Q(pk__in=on_reports.values("hashtag_id"))
         | Q(pk__in=of_people.values("hashtag_id"))
+        | Q(pk__in=on_media.values("hashtag_id"))
     )
 
 
@@ -267,6 +288,14 @@ SOURCES: tuple[Source, ...] = (
         lambda user: policy.visible(Structure, user),
     ),
     Source(9, "hashtag", _("Hashtags"), Hashtag, _hashtag_text, _visible_hashtags),
+    Source(
+        10,
+        "media",
+        _("Media archive"),
+        MediaItem,
+        _media_text,
+        lambda user: policy.visible(MediaItem, user),
+    ),
 )
 SOURCES_BY_KIND = {source.kind: source for source in SOURCES}
 SOURCES_BY_MODEL = {source.model: source for source in SOURCES}
@@ -279,6 +308,7 @@ RELATED = {
     "document": ["group"],
     "meeting": ["owner"],
     "structure": ["territory"],
+    "media": ["outlet"],
 }
 
 
@@ -364,6 +394,13 @@ def _on_group_save(sender: type[Group], instance: Group, **kwargs: Any) -> None:
     _reindex("document", Document.objects.filter(group=instance))
 
 
+def _on_outlet_save(sender: type[Outlet], instance: Outlet, **kwargs: Any) -> None:
+    """Archive items show their outlet's name: a renamed outlet renames them too."""
+    if kwargs.get("raw") or kwargs.get("created"):
+        return
+    _reindex("media", MediaItem.objects.filter(outlet=instance))
+
+
 def _on_version_change(
     sender: type[DocumentVersion], instance: DocumentVersion, **kwargs: Any
 ) -> None:
@@ -381,6 +418,7 @@ def connect_signals() -> None:
         post_delete.connect(_on_delete, sender=source.model, dispatch_uid=f"{uid}.delete")
     post_save.connect(_on_thread_save, sender=Thread, dispatch_uid="colombe.search.thread.posts")
     post_save.connect(_on_group_save, sender=Group, dispatch_uid="colombe.search.group.content")
+    post_save.connect(_on_outlet_save, sender=Outlet, dispatch_uid="colombe.search.outlet.items")
     post_save.connect(
         _on_version_change, sender=DocumentVersion, dispatch_uid="colombe.search.version.save"
     )

@@ -8,7 +8,7 @@ their author and national administrators edit them."""
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 
 from colombe.core import policy
 from colombe.groups.models import GroupMembership
@@ -30,8 +30,11 @@ def is_movement_member(user: Any) -> bool:
 def visible_items(user: Any) -> QuerySet[MediaItem]:
     audience = Q(visibility=Audience.PUBLIC)
     if is_authenticated(user):
-        if is_movement_member(user) or policy.is_national_admin(user):
-            audience |= Q(visibility=Audience.MEMBERS)
+        # A subquery rather than a query of its own: the scope is one SQL statement, so a
+        # page listing items does not pay a round trip for it.
+        active = Membership.objects.filter(user=user, status=Membership.Status.ACTIVE)
+        member = Q() if policy.is_national_admin(user) else Q(Exists(active))
+        audience |= Q(visibility=Audience.MEMBERS) & member
         member_of = GroupMembership.objects.filter(user=user).values("group_id")
         audience |= Q(visibility=Audience.GROUP, group_id__in=member_of)
         audience |= Q(created_by=user)

@@ -12,8 +12,11 @@ from typing import IO
 
 from django.core.files import File
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.utils.http import content_disposition_header
 
 CHUNK_SIZE = 64 * 1024
+# Recordings of private meetings (and anything not public) must not stay in shared caches.
+PRIVATE = "private, no-store"
 BYTE_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
@@ -71,32 +74,46 @@ def read_range(handle: IO[bytes], byte_range: ByteRange) -> Iterator[bytes]:
 
 
 def ranged_file_response(
-    request: HttpRequest, file: File, *, content_type: str, filename: str
+    request: HttpRequest,
+    file: File,
+    *,
+    content_type: str,
+    filename: str,
+    as_attachment: bool = False,
+    cache_control: str = PRIVATE,
 ) -> HttpResponse | StreamingHttpResponse:
+    """The whole file, or the byte range asked for. ``cache_control`` defaults to
+    private: pass a public policy only for files anyone may see."""
     size = file.size
     try:
         byte_range = parse_range(request.headers.get("range", ""), size)
     except Unsatisfiable:
         response = HttpResponse(status=416)
         response["Content-Range"] = f"bytes */{size}"
-        return with_common_headers(response)
+        return with_common_headers(response, cache_control)
     if byte_range is None:
-        full = FileResponse(file.open("rb"), content_type=content_type, filename=filename)
-        return with_common_headers(full)
+        full = FileResponse(
+            file.open("rb"),
+            content_type=content_type,
+            filename=filename,
+            as_attachment=as_attachment,
+        )
+        return with_common_headers(full, cache_control)
     partial = StreamingHttpResponse(
         read_range(file.open("rb"), byte_range), status=206, content_type=content_type
     )
     partial["Content-Length"] = str(byte_range.length)
     partial["Content-Range"] = f"bytes {byte_range.start}-{byte_range.end}/{size}"
-    partial["Content-Disposition"] = f'inline; filename="{filename}"'
-    return with_common_headers(partial)
+    disposition = content_disposition_header(as_attachment, filename)
+    if disposition:
+        partial["Content-Disposition"] = disposition
+    return with_common_headers(partial, cache_control)
 
 
 def with_common_headers(
-    response: HttpResponse | StreamingHttpResponse,
+    response: HttpResponse | StreamingHttpResponse, cache_control: str = PRIVATE
 ) -> HttpResponse | StreamingHttpResponse:
     response["Accept-Ranges"] = "bytes"
     response["X-Content-Type-Options"] = "nosniff"
-    # Recordings of private meetings must not stay in shared caches.
-    response["Cache-Control"] = "private, no-store"
+    response["Cache-Control"] = cache_control
     return response

@@ -1,0 +1,36 @@
+"""Background work of the archive: converting uploads with ffmpeg (queued by
+``processing.start_processing`` / ``start_episode_processing``), and the periodic sweep of
+conversions a dead worker left "running" (colombe.core.schedule)."""
+
+from django_tasks import task
+
+from colombe.mediatheque import processing
+from colombe.mediatheque.models import MediaItem
+from colombe.radio.models import Episode
+
+
+# Conversions take minutes: they run on their own queue and worker (Procfile "media"),
+# so that emails and reminders on the default queue never wait behind a film.
+@task(queue_name="media")
+def process_item_task(item_id: int) -> str:
+    """Convert one archive item; returns its processing state afterwards."""
+    item = MediaItem.objects.filter(pk=item_id).first()
+    if item is None:
+        return "nothing to do"
+    return str(processing.process_item(item).processing)
+
+
+@task(queue_name="media")
+def process_episode_task(episode_id: int) -> str:
+    """Convert one radio episode's audio to MP3; returns its processing state afterwards."""
+    episode = Episode.objects.select_related("show").filter(pk=episode_id).first()
+    if episode is None:
+        return "nothing to do"
+    return str(processing.process_episode(episode).processing)
+
+
+@task()
+def fail_interrupted_processing() -> int:
+    """Archive items whose conversion was cut off by a dead worker end FAILED (the
+    uploader can start it again); returns how many."""
+    return processing.fail_interrupted_items()
