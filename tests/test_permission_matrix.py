@@ -35,10 +35,12 @@ from colombe.groups.models import (
 )
 from colombe.journal.models import Edition
 from colombe.mailing.models import Circular, CircularAttachment, MailingList, Newsletter
+from colombe.mediatheque.models import Appearance, MediaItem, Subtitle
 from colombe.meetings.models import Meeting, MeetingInvitation, Minutes, Recording
 from colombe.movement.models import Membership, Territory
 from colombe.petitions import services
 from colombe.petitions.models import Petition
+from colombe.radio.models import Episode, HarborCredential, Show
 from colombe.reports.models import ActionReport, ReportPhoto
 from tests import factories
 from tests.personas import SECRET_GROUP_NAME, SECRET_GROUP_SLUG, World
@@ -71,6 +73,8 @@ SECRET_MEETING_TITLE = "Réunion Albatros-Nocturne"
 SECRET_REPORT_TITLE = "Tractage Martin-Pêcheur"
 SECRET_CIRCULAR_SUBJECT = "Circulaire Héron-Cendré"
 JOURNAL_DRAFT_TITLE = "Journal Sterne-Naine"
+# Each group has one archive item filed for its members; the secret group's is as secret.
+SECRET_MEDIA_TITLE = "Reportage Grand-Cormoran"
 
 Expect = Callable[[str, str], int]  # (persona, visibility) -> status code
 
@@ -96,6 +100,9 @@ class Scene:
     circular_attachment_pk: int
     mailing_list: MailingList
     newsletter_pk: int
+    media: MediaItem
+    media_subtitle_pk: int
+    media_appearance_pk: int
     petition: Petition | None = None
     edition: Edition | None = None
 
@@ -188,6 +195,31 @@ def edition(scene: Scene) -> dict[str, Any]:
 
 def edition_and_missing_pk(scene: Scene) -> dict[str, Any]:
     return {**edition(scene), "pk": MISSING_PK}
+
+
+def media(scene: Scene) -> dict[str, Any]:
+    return {"slug": scene.media.slug}
+
+
+def media_and(field: str) -> Callable[[Scene], dict[str, Any]]:
+    return lambda scene: {"slug": scene.media.slug, "pk": getattr(scene, field)}
+
+
+# The radio's show (Bob presents it) and its published episode; the radio has no group
+# space: its routes are checked once.
+RADIO_SHOW_SLUG = "voix-des-comites"
+
+
+def radio_show(scene: Scene) -> dict[str, Any]:
+    return {"slug": RADIO_SHOW_SLUG}
+
+
+def radio_episode(scene: Scene) -> dict[str, Any]:
+    return {"slug": RADIO_SHOW_SLUG, "number": 1}
+
+
+def bobs_harbor_credential(scene: Scene) -> dict[str, Any]:
+    return {"pk": HarborCredential.objects.get(user=scene.world.bob).pk}
 
 
 def bad_token(scene: Scene) -> dict[str, Any]:
@@ -319,6 +351,26 @@ def in_circular(then: Expect) -> Expect:
     return lambda persona, visibility: (
         then(persona, visibility) if knows_circular(persona, visibility) else 404
     )
+
+
+def knows_media(persona: str, visibility: str) -> bool:
+    """An item filed for a group's members: only they know it, whatever the group's
+    visibility (national administrators outside the group included)."""
+    return persona in GROUP_MEMBERS
+
+
+def in_media(then: Expect) -> Expect:
+    return lambda persona, visibility: (
+        then(persona, visibility) if knows_media(persona, visibility) else 404
+    )
+
+
+# Bob filed every group's item; Charlie may see it but not change it.
+media_editors = by_persona(anonymous=302, eve=403, charlie=403, bob=200, alice=403)
+# POST-only changes: refused to Charlie before the method matters.
+media_editors_post_only = by_persona(anonymous=302, eve=403, charlie=403, bob=405, alice=403)
+radio_presenters = by_persona(anonymous=302, eve=403, charlie=403, bob=200, alice=200)
+radio_managers = by_persona(anonymous=302, eve=403, charlie=403, bob=403, alice=200)
 
 
 def members_of_the_movement(status: int = 200) -> Expect:
@@ -689,6 +741,64 @@ ROUTES: dict[str, Route] = {
         )
         for name in JOURNAL_EDITING_WITH_PK
     },
+    # mediatheque: one item filed for each group's members, with its files.
+    "mediatheque:index": Route(no_kwargs, everyone()),
+    "mediatheque:press": Route(no_kwargs, everyone()),
+    "mediatheque:add": Route(no_kwargs, members_of_the_movement()),
+    # POST only: the method is checked before the recording is looked up, for everyone.
+    "mediatheque:archive_recording": Route(
+        lambda s: {"pk": s.recording_pk}, everyone(405), group_scoped=True
+    ),
+    **{
+        f"mediatheque:{name}": Route(media, in_media(everyone()), group_scoped=True)
+        for name in ["detail", "poster"]
+    },
+    "mediatheque:file": Route(
+        lambda s: {**media(s), "which": "original"}, in_media(everyone()), group_scoped=True
+    ),
+    "mediatheque:subtitle": Route(
+        media_and("media_subtitle_pk"), in_media(everyone()), group_scoped=True
+    ),
+    **{
+        f"mediatheque:{name}": Route(media, in_media(media_editors), group_scoped=True)
+        for name in ["edit", "delete", "progress"]
+    },
+    **{
+        f"mediatheque:{name}": Route(media, in_media(media_editors_post_only), group_scoped=True)
+        for name in ["add_subtitle", "add_appearance"]
+    },
+    "mediatheque:remove_subtitle": Route(
+        media_and("media_subtitle_pk"), in_media(media_editors_post_only), group_scoped=True
+    ),
+    "mediatheque:remove_appearance": Route(
+        media_and("media_appearance_pk"), in_media(media_editors_post_only), group_scoped=True
+    ),
+    # radio: listeners' pages, presenters' episodes, the programme's management, the studio.
+    "radio:player": Route(no_kwargs, everyone()),
+    **{f"radio:{name}": Route(radio_show, everyone()) for name in ["show", "artwork", "feed"]},
+    **{f"radio:{name}": Route(radio_episode, everyone()) for name in ["episode", "episode_audio"]},
+    "radio:episode_create": Route(radio_show, radio_presenters),
+    **{
+        f"radio:{name}": Route(radio_episode, radio_presenters)
+        for name in ["episode_edit", "episode_publish", "episode_unpublish", "episode_delete"]
+    },
+    "radio:archive_episode": Route(
+        radio_episode, by_persona(anonymous=302, eve=403, charlie=403, bob=405, alice=405)
+    ),
+    "radio:manage": Route(no_kwargs, radio_managers),
+    "radio:show_create": Route(no_kwargs, radio_managers),
+    "radio:show_edit": Route(radio_show, radio_managers),
+    "radio:slot_add": Route(no_kwargs, post_only()),
+    "radio:playlist_add": Route(no_kwargs, post_only()),
+    **{
+        f"radio:{name}": Route(lambda s: {"pk": MISSING_PK}, post_only())
+        for name in ["slot_remove", "playlist_move", "playlist_remove"]
+    },
+    "radio:studio": Route(no_kwargs, radio_presenters),
+    "radio:credential_create": Route(no_kwargs, post_only()),
+    "radio:credential_revoke": Route(
+        bobs_harbor_credential, by_persona(anonymous=302, eve=403, charlie=403, bob=200, alice=404)
+    ),
     # hashtags and interests
     "core:hashtag_follow": Route(
         lambda s: {"name": s.tag}, in_group(post_only()), group_scoped=True
@@ -820,6 +930,7 @@ def build_scene(world: World, group: Group) -> Scene:
     report, photo = build_report(world, group)
     sent_circular, attachment = build_circular(world, group)
     members_list, draft_newsletter = build_mailing_list(world)
+    item, subtitle, appearance = build_media_item(world, group)
     return Scene(
         world=world,
         group=group,
@@ -838,7 +949,39 @@ def build_scene(world: World, group: Group) -> Scene:
         circular_attachment_pk=attachment.pk,
         mailing_list=members_list,
         newsletter_pk=draft_newsletter.pk,
+        media=item,
+        media_subtitle_pk=subtitle.pk,
+        media_appearance_pk=appearance.pk,
     )
+
+
+def build_media_item(world: World, group: Group) -> tuple[MediaItem, Subtitle, Appearance]:
+    """A video Bob filed for the group's members, converted, with subtitles and someone
+    appearing in it."""
+    is_secret = group.visibility == Visibility.SECRET
+    item = MediaItem(
+        kind=MediaItem.Kind.VIDEO,
+        title=SECRET_MEDIA_TITLE if is_secret else f"Reportage du groupe {group.visibility}",
+        slug=f"reportage-{group.visibility}",
+        published_on=timezone.localdate(),
+        visibility=MediaItem.Visibility.GROUP,
+        group=group,
+        created_by=world.bob,
+        original_name="reportage.webm",
+        original_content_type="video/webm",
+        rendition_content_type="video/mp4",
+        processing=MediaItem.Processing.READY,
+    )
+    item.original.save("reportage.webm", ContentFile(b"\x1aE\xdf\xa3webm"), save=False)
+    item.rendition.save("reportage.mp4", ContentFile(b"\x00\x00\x00\x18ftypmp42"), save=False)
+    item.poster.save("affiche.png", ContentFile(TINY_PNG), save=False)
+    item.save()
+    subtitle = Subtitle(item=item, language="fr", label="Français")
+    subtitle.file.save("sous-titres.vtt", ContentFile(b"WEBVTT\n"), save=True)
+    appearance = Appearance.objects.create(
+        item=item, name="Une militante", consent_given_on=timezone.localdate()
+    )
+    return item, subtitle, appearance
 
 
 def build_circular(world: World, group: Group) -> tuple[Circular, CircularAttachment]:
@@ -951,6 +1094,25 @@ def build_editions(world: World) -> tuple[Edition, Edition]:
     return published, draft
 
 
+def build_radio(world: World) -> None:
+    """Bob's show with artwork, a published episode whose MP3 is ready, and his harbor
+    credentials."""
+    show = Show.objects.create(title="La voix des comités", slug=RADIO_SHOW_SLUG)
+    show.presenters.add(world.bob)
+    show.artwork.save("voix.jpg", ContentFile(TINY_PNG), save=True)
+    episode = Episode(
+        show=show,
+        number=1,
+        title="Premier épisode",
+        status=Episode.Status.PUBLISHED,
+        published_at=timezone.now(),
+        processing=MediaItem.Processing.READY,
+        audio_content_type="audio/mpeg",
+    )
+    episode.audio.save("voix-1.mp3", ContentFile(b"ID3\x04\x00\x00\x00\x00\x00\x00"), save=True)
+    HarborCredential.objects.create(user=world.bob, username="bob-matrice", password_hash="x")
+
+
 def build_scenes(world: World) -> dict[str, Scene]:
     world.charlie.show_interests = True
     world.charlie.save(update_fields=["show_interests"])
@@ -972,6 +1134,7 @@ def build_scenes(world: World) -> dict[str, Scene]:
         addressee="La préfecture",
     )
     published_edition, draft_edition = build_editions(world)
+    build_radio(world)
     scenes[PUBLISHED] = replace(
         scenes[Visibility.PUBLIC], petition=published, edition=published_edition
     )
@@ -1025,6 +1188,7 @@ def leaks(body: str, persona: str, requested_url: str = "") -> list[str]:
             SECRET_MEETING_TITLE,
             SECRET_REPORT_TITLE,
             SECRET_CIRCULAR_SUBJECT,
+            SECRET_MEDIA_TITLE,
         ]
     if persona not in PETITION_ORGANISERS:
         clues.append(DRAFT_TITLE)
