@@ -301,7 +301,7 @@ TASKS: dict[str, dict[str, object]] = {
         "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
         if TESTING
         else "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default"],
+        "QUEUES": ["default", "media"],
     }
 }
 
@@ -434,6 +434,8 @@ CONTENT_SECURITY_POLICY: dict[str, dict[str, list[str]]] = {
         # The radio stream may come from another origin (Icecast behind its own name).
         "media-src": ["'self'", origin_of(RADIO_PUBLIC_STREAM_URL)],
         "form-action": ["'self'"],
+        # Archive items embed YouTube, Dailymotion or any PeerTube, only after a click.
+        "frame-src": ["https:"],
         "frame-ancestors": ["'none'"],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
@@ -469,3 +471,19 @@ MAILING_HARD_BOUNCE_LIMIT = env_int("MAILING_HARD_BOUNCE_LIMIT", 2)
 MAILING_CONTENT_RETENTION_DAYS = env_int("MAILING_CONTENT_RETENTION_DAYS", 30)
 MAILING_SOFT_BOUNCE_LIMIT = env_int("MAILING_SOFT_BOUNCE_LIMIT", 5)
 ANYMAIL = {"WEBHOOK_SECRET": env_str("ANYMAIL_WEBHOOK_SECRET")}
+
+# The archive's press room (colombe.mediatheque): the address journalists write to. Empty:
+# the address of DEFAULT_FROM_EMAIL.
+MEDIATHEQUE_PRESS_CONTACT = env_str("MEDIATHEQUE_PRESS_CONTACT")
+
+# Radio studio (colombe.radio): the host name presenters' streaming software
+# connects to for the live harbor input. Empty: the host name of this site.
+RADIO_HARBOR_HOST = env_str("RADIO_HARBOR_HOST", "")
+
+# Radio streaming chain (colombe.radio.streaming). Liquidsoap asks Colombe at
+# this address whether a presenter's login is valid: an internal address in production
+# (e.g. http://127.0.0.1:8000, its host in ALLOWED_HOSTS), the site itself by default.
+RADIO_CALLBACK_BASE_URL = env_str("RADIO_CALLBACK_BASE_URL", SITE_URL)
+# Where the harbor (the presenters' live input) listens: loopback by default; "0.0.0.0"
+# when presenters connect to it directly from outside (see docs/radio.md).
+RADIO_HARBOR_BIND_ADDRESS = env_str("RADIO_HARBOR_BIND_ADDRESS", "127.0.0.1")
