@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test test-fast lint typecheck check-deploy messages bench bench-petitions bench-meetings install clean-var bench-mail
+.PHONY: run test test-fast lint typecheck check-deploy messages bench bench-petitions bench-meetings install clean-var bench-mail bench-radio
 
 ## run: install what is missing, migrate, load the demo and start web + worker
 run: install
@@ -46,7 +46,7 @@ messages: install
 	cd colombe && ../$(BIN)/django-admin makemessages -l fr --no-obsolete -i "*/tests/*"
 
 ## bench: production-like server (gunicorn, PostgreSQL, Redis) loaded by wrk; writes bench/results/
-bench: bench-petitions bench-meetings bench-mail
+bench: bench-petitions bench-meetings bench-mail bench-radio
 
 bench-petitions: install
 	$(BIN)/python -m bench.petitions
@@ -56,6 +56,10 @@ bench-meetings: install
 
 bench-mail: install
 	$(BIN)/python -m bench.mail
+
+## bench-radio: listeners one Icecast serves (loopback clients, 50 to 6,400), CPU per listener
+bench-radio: install
+	$(BIN)/python -m bench.radio $(BENCH_RADIO_ARGS)
 
 install: $(VENV)/.installed node_modules/.installed var/.messages
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from colombe.mediatheque.models import MediaItem
 
@@ -23,7 +24,10 @@ class Show(models.Model):
     # Podcast apps want a square image of 1400 to 3000 pixels (validated on upload).
     artwork = models.ImageField(_("artwork"), upload_to="radio/artwork/", blank=True)
     presenters = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="radio_shows", verbose_name=_("presenters")
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="radio_shows",
+        verbose_name=_("presenters"),
     )
     author = models.CharField(
         _("author shown in podcast apps"), max_length=160, default="Radio Colombe"
@@ -78,7 +82,7 @@ class ScheduleSlot(models.Model):
 class Episode(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Published")
+        PUBLISHED = "published", pgettext_lazy("episode", "Published")
 
     show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="episodes")
     number = models.PositiveIntegerField(_("number"))

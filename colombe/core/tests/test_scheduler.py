@@ -5,7 +5,9 @@ from django_tasks_db.models import DBTaskResult
 from colombe.core.management.commands.run_scheduler import due_tasks
 from colombe.core.schedule import PERIODIC_TASKS
 
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+DATABASE_TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "media"]}
+}
 
 
 def test_a_task_is_due_once_its_interval_has_passed() -> None:
