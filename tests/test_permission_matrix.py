@@ -799,6 +799,12 @@ ROUTES: dict[str, Route] = {
     "radio:credential_revoke": Route(
         bobs_harbor_credential, by_persona(anonymous=302, eve=403, charlie=403, bob=200, alice=404)
     ),
+    # Liquidsoap's callbacks answer POST only (with the shared secret); the player's JSON.
+    **{
+        f"radio:{name}": Route(no_kwargs, everyone(405))
+        for name in ["harbor_auth", "harbor_connected", "harbor_disconnected"]
+    },
+    "radio:now_playing": Route(no_kwargs, everyone()),
     # hashtags and interests
     "core:hashtag_follow": Route(
         lambda s: {"name": s.tag}, in_group(post_only()), group_scoped=True

@@ -37,10 +37,12 @@ from colombe.groups.models import (
 )
 from colombe.journal.demo import seed_journal
 from colombe.mailing.demo import seed_mailing
+from colombe.mediatheque.demo import seed_archive
 from colombe.meetings.demo import seed_meetings
 from colombe.movement.models import Membership, PartnerOrganisation, Structure, Territory
 from colombe.petitions.demo import seed_petitions
 from colombe.petitions.models import Petition, Signature
+from colombe.radio.demo import seed_radio
 from colombe.reports.demo import seed_reports
 
 DEMO_EMAIL_DOMAIN = "colombe.example"
@@ -872,6 +874,8 @@ def seed_movement(password_hash: str, report: SeedReport) -> None:
     seed_reports(structures, cast, report)
     seed_mailing(structures, cast, report)
     seed_journal(cast.alice, report)
+    seed_archive(structures, cast, report)
+    seed_radio(cast, report)
 
 
 def seed_demo_petitions(structures: dict[str, Structure], cast: Cast, report: SeedReport) -> None:

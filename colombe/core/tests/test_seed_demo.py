@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from colombe.accounts.models import ProfileVisibility, User
+from colombe.core import demo as core_demo
 from colombe.core.models import Hashtag
 from colombe.groups.models import (
     Document,
@@ -81,6 +82,14 @@ def _small_crowd(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(petitions_demo, "PAPER_SIGNATURES", 8)
     monkeypatch.setattr(petitions_demo, "PENDING", 3)
     monkeypatch.setattr(petitions_demo, "WITHDRAWN", 2)
+
+
+@pytest.fixture(autouse=True)
+def _no_archive_or_radio(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The archive and radio demos convert media with ffmpeg for seconds; they have their
+    own tests (mediatheque/tests/test_demo_archive.py, radio/tests/test_demo_radio.py)."""
+    monkeypatch.setattr(core_demo, "seed_archive", lambda *args: None)
+    monkeypatch.setattr(core_demo, "seed_radio", lambda *args: None)
 
 
 @pytest.fixture
