@@ -459,6 +459,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint logs every layout step at INFO: noise in the worker and in seed_demo.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 
 # Bounces and provider webhooks (colombe.mailing.bounces). Hard bounces before an address

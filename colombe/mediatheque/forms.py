@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from colombe.core.hashtags import normalise_hashtag
 from colombe.core.models import fold_hashtag
@@ -120,7 +121,7 @@ class ItemForm(forms.ModelForm):
         label=_("Hashtags"),
         required=False,
         max_length=500,
-        help_text=_("For example: #disarmement #youth"),
+        help_text=_("For example: #disarmament #youth"),
     )
 
     class Meta:
@@ -198,7 +199,7 @@ class ItemForm(forms.ModelForm):
         field = cast(forms.ModelChoiceField, self.fields["group"])
         field.queryset = Group.objects.filter(condition).distinct().order_by("name")
         field.label = _("Group (when only its members may see it)")
-        field.empty_label = _("None")
+        field.empty_label = pgettext_lazy("group", "None")
 
     def set_territory_choices(self) -> None:
         field = TerritoryChoiceField(

@@ -350,8 +350,8 @@ def check_rendition(rendition: Path, source: MediaProbe, *, video: bool) -> Medi
     ):
         raise ProcessingError(
             _(
-                "Only %(read)s seconds of the %(total)s announced could be read: "
-                "the file seems cut short or damaged."
+                "The file seems cut short or damaged: %(read)s s of the %(total)s s "
+                "announced could be read."
             )
             % {"read": round(result.duration), "total": round(source.duration)}
         )
