@@ -37,6 +37,8 @@ PERSONAL_RECORDS = {
     "reports.Reaction",
     "mailing.Subscription",
     "journal.JournalEditor",
+    # A presenter's login to the radio's live input is theirs alone.
+    "radio.HarborCredential",
 }
 
 

@@ -185,7 +185,7 @@ def test_a_file_cut_short_fails_instead_of_giving_a_shorter_video(
 
     assert item.processing == Processing.FAILED
     assert "seems cut short or damaged" in item.processing_error
-    assert "of the 6 announced" in item.processing_error
+    assert "of the 6 s announced" in item.processing_error
 
 
 def test_a_missing_ffmpeg_is_reported_as_a_server_problem(
