@@ -753,8 +753,11 @@ ROUTES: dict[str, Route] = {
         f"mediatheque:{name}": Route(media, in_media(everyone()), group_scoped=True)
         for name in ["detail", "poster"]
     },
+    # A video's original (with its source's metadata) is for its editors only.
     "mediatheque:file": Route(
-        lambda s: {**media(s), "which": "original"}, in_media(everyone()), group_scoped=True
+        lambda s: {**media(s), "which": "original"},
+        in_media(by_persona(anonymous=404, eve=404, charlie=404, bob=200, alice=404)),
+        group_scoped=True,
     ),
     "mediatheque:subtitle": Route(
         media_and("media_subtitle_pk"), in_media(everyone()), group_scoped=True

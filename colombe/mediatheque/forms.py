@@ -18,7 +18,7 @@ from colombe.groups.models import Group
 from colombe.mediatheque import media_files
 from colombe.mediatheque.media_files import CheckedMedia
 from colombe.mediatheque.models import MediaItem, Outlet, Theme
-from colombe.mediatheque.services import ItemChanges
+from colombe.mediatheque.services import UPLOADS_PER_DAY, ItemChanges, count_upload
 from colombe.movement.models import Structure, Territory
 from colombe.movement.policy import subtree_filter
 
@@ -43,6 +43,7 @@ FIELD_ORDER = [
     "visibility",
     "group",
 ]
+TOO_MANY_UPLOADS = "too_many_uploads"
 LANGUAGE_CODE_RE = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$"
 
 
@@ -217,6 +218,16 @@ class ItemForm(forms.ModelForm):
         upload = self.cleaned_data.get("file")
         if not upload:
             return None
+        # Counted before the file is probed: refused files cost work too.
+        if not count_upload(self.user):
+            raise ValidationError(
+                _(
+                    "You have uploaded many files today (at most %(limit)s a day). Please "
+                    "try again tomorrow, or give a link instead."
+                )
+                % {"limit": UPLOADS_PER_DAY},
+                code=TOO_MANY_UPLOADS,
+            )
         return media_files.check_media_upload(upload)
 
     def clean_published_on(self) -> date:

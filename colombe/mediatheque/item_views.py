@@ -31,6 +31,7 @@ from colombe.core import policy
 from colombe.core.object_views import visible_object_view
 from colombe.mediatheque import embeds, services
 from colombe.mediatheque.forms import (
+    TOO_MANY_UPLOADS,
     AppearanceForm,
     ItemForm,
     SubtitleForm,
@@ -155,6 +156,7 @@ def detail(request: HttpRequest, item: MediaItem) -> HttpResponse:
     context = {
         "item": item,
         "can_edit": can_edit,
+        "may_fetch_original": policy.has_perm(user, "mediatheque.original", item),
         "group": group,
         "structures": item.structures.order_by("name"),
         "themes": item.themes.all(),
@@ -178,7 +180,10 @@ def add(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "mediatheque/form.html", {"form": form})
     if not form.is_valid():
-        return render(request, "mediatheque/form.html", {"form": form}, status=422)
+        too_many = form.has_error("file", code=TOO_MANY_UPLOADS)
+        return render(
+            request, "mediatheque/form.html", {"form": form}, status=429 if too_many else 422
+        )
     try:
         item = services.create_item(user, form.changes(), upload=form.checked_upload)
     except services.ArchiveError as error:

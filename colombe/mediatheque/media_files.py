@@ -4,7 +4,8 @@
   images are re-encoded without their metadata (a photo's EXIF says where it was taken).
 - Video and audio are read by ffprobe, limited to the containers Colombe accepts: a file
   with a real picture stream is a video (an album cover in an MP3 is not one), a file
-  with sound only is audio. A text or an executable renamed ``.mp4`` is refused.
+  with sound only is audio. A text or an executable renamed ``.mp4`` is refused, and so
+  is a picture larger than 4K (its conversion would hold a worker for long).
 - Subtitles are WebVTT; a SubRip (.srt) file is converted to WebVTT.
 
 Each check raises ValidationError with a message the uploader can act on."""
@@ -53,6 +54,8 @@ CONTAINER_TYPES: dict[str, tuple[tuple[str, str] | None, tuple[str, str]]] = {
     "flac": (None, ("audio/flac", "flac")),
 }
 KNOWN_CONTAINERS = {*CONTAINER_TYPES, "matroska"}
+# 4K (UHD-1 and DCI), landscape or portrait: the long side, then the short side.
+MAX_PICTURE_SIDES = (4096, 2160)
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,7 @@ def check_media_upload(upload: UploadedFile) -> CheckedMedia:
         return CheckedMedia(Kind.ARTICLE, content_type, name, len(data), clean, extension)
     media = probe_upload(upload, unrecognised=not_a_media_file)
     if media.has_video:
+        check_picture_size(media)
         content_type, extension = video_type(media)
         return CheckedMedia(Kind.VIDEO, content_type, name, size, upload, extension)
     if media.has_audio:
@@ -204,6 +208,20 @@ def local_copy(upload: UploadedFile) -> Iterator[Path]:
         copy.flush()
         upload.seek(0)
         yield Path(copy.name)
+
+
+def check_picture_size(media: MediaProbe) -> None:
+    width, height = media.picture_size
+    longest, shortest = MAX_PICTURE_SIDES
+    if max(width, height) > longest or min(width, height) > shortest:
+        raise ValidationError(
+            _(
+                "This video's picture is too large (%(width)s×%(height)s). The limit is "
+                "%(longest)s×%(shortest)s (4K), landscape or portrait."
+            )
+            % {"width": width, "height": height, "longest": longest, "shortest": shortest},
+            code="picture_too_large",
+        )
 
 
 def video_type(media: MediaProbe) -> tuple[str, str]:

@@ -9,8 +9,9 @@ ffmpeg, in the task queue.
 ffmpeg only reads local files in the containers Colombe accepts (``-format_whitelist``,
 ``-protocol_whitelist file``): a playlist disguised as a video cannot make it fetch other
 files or URLs. Each run is bounded by MEDIATHEQUE_PROCESSING_TIMEOUT_SECONDS, after which
-the process is killed. On failure the original is kept and the item says why, in a short
-sentence, with the last line ffmpeg wrote."""
+the process is killed, and uses two threads (the machine's other cores stay free). On
+failure the original is kept and the item says why, in a short sentence, with the last
+line ffmpeg wrote."""
 
 import json
 import logging
@@ -56,6 +57,9 @@ MIN_SHARE_OF_STATED_DURATION = 0.5
 # Containers whose header states the duration; elsewhere (MP3, ADTS) it is an estimate.
 STATED_DURATION_CONTAINERS = ("mov", "matroska")
 AUDIO_BITRATE = "128k"
+# Threads per ffmpeg run, to decode, filter and encode: a worker converting a long video
+# leaves the other cores to the web server and the other tasks.
+FFMPEG_THREADS = "2"
 # Landscape pictures fit in 1280x720, portrait ones in 720x1280, never enlarged, with
 # even dimensions (H.264 in 4:2:0 needs them).
 SCALE_TO_720P = (
@@ -88,6 +92,8 @@ class MediaProbe:
     video_codecs: tuple[str, ...]  # real pictures, not album covers
     audio_codecs: tuple[str, ...]
     brand: str  # an MP4/QuickTime file's major brand ("isom", "qt  "…)
+    # (width, height) of the first real picture, (0, 0) without one.
+    picture_size: tuple[int, int] = (0, 0)
 
     @property
     def has_video(self) -> bool:
@@ -139,7 +145,7 @@ def input_arguments(path: Path) -> list[str]:
     """How to open an upload: as a plain local file, in an accepted container only."""
     return [
         *("-format_whitelist", ALLOWED_DEMUXERS, "-protocol_whitelist", "file"),
-        *("-i", f"file:{path}"),
+        *("-threads", FFMPEG_THREADS, "-i", f"file:{path}"),
     ]
 
 
@@ -174,19 +180,22 @@ def media_probe(report: dict[str, Any]) -> MediaProbe:
     media_format = report.get("format", {})
     streams = [stream for stream in report.get("streams", []) if stream.get("codec_name")]
     pictures = [
-        stream["codec_name"]
+        stream
         for stream in streams
         if stream.get("codec_type") == "video"
         and not stream.get("disposition", {}).get("attached_pic")
     ]
     sounds = [stream["codec_name"] for stream in streams if stream.get("codec_type") == "audio"]
+    # The first real picture is the one converted ("-map 0:V:0").
+    first = pictures[0] if pictures else {}
     return MediaProbe(
         container=str(media_format.get("format_name", "")).split(",")[0],
         probe_score=int(media_format.get("probe_score", 0)),
         duration=seconds_or_none(media_format.get("duration")),
-        video_codecs=tuple(pictures),
+        video_codecs=tuple(stream["codec_name"] for stream in pictures),
         audio_codecs=tuple(sounds),
         brand=str(media_format.get("tags", {}).get("major_brand", "")),
+        picture_size=(int(first.get("width") or 0), int(first.get("height") or 0)),
     )
 
 
@@ -223,7 +232,7 @@ def run_ffmpeg(
     limit = settings.MEDIATHEQUE_PROCESSING_TIMEOUT_SECONDS if timeout is None else timeout
     command = [
         *(settings.FFMPEG_BINARY, "-hide_banner", "-nostdin", "-loglevel", "error", "-y"),
-        *("-progress", "pipe:1", "-nostats", *arguments),
+        *("-filter_threads", FFMPEG_THREADS, "-progress", "pipe:1", "-nostats", *arguments),
     ]
     # stderr goes to a file: a damaged input makes ffmpeg write thousands of lines, which
     # would fill a pipe nobody reads and block it.
@@ -285,7 +294,7 @@ def convert_video(
             # The first real picture (V: not an album cover) and the first sound, if any.
             *("-map", "0:V:0", "-map", "0:a:0?", "-vf", SCALE_TO_720P),
             *("-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p"),
-            *("-c:a", "aac", "-b:a", AUDIO_BITRATE, "-ac", "2"),
+            *("-c:a", "aac", "-b:a", AUDIO_BITRATE, "-ac", "2", "-threads", FFMPEG_THREADS),
             *("-map_metadata", "-1", "-map_chapters", "-1", "-sn", "-dn"),
             *("-movflags", "+faststart", "-f", "mp4", f"file:{target}"),
         ],
@@ -307,7 +316,7 @@ def convert_audio(
     run_ffmpeg(
         [
             *input_arguments(source),
-            *("-map", "0:a:0", "-vn", *codec),
+            *("-map", "0:a:0", "-vn", *codec, "-threads", FFMPEG_THREADS),
             *("-map_metadata", "-1", "-map_chapters", "-1", "-f", "mp3", f"file:{target}"),
         ],
         duration=media.duration,

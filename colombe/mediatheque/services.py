@@ -22,11 +22,13 @@ from colombe.core import policy
 from colombe.core.audit import log_action
 from colombe.core.hashtags import get_or_create_hashtags, parse_hashtags
 from colombe.core.markdown import render_markdown
+from colombe.core.ratelimit import hit_key
 from colombe.groups.models import Group
 from colombe.mediatheque.media_files import CheckedMedia
 from colombe.mediatheque.models import Appearance, MediaItem, Outlet, Subtitle, Theme
+from colombe.mediatheque.policy import recording_audience
 from colombe.mediatheque.processing import start_processing
-from colombe.meetings.models import Meeting, Recording
+from colombe.meetings.models import Recording
 from colombe.movement.models import Structure
 
 # What a form may set on an item (besides hashtags, outlet, themes and committees).
@@ -40,6 +42,10 @@ EDITABLE_FIELDS = (
     "group",
     "external_url",
 )
+# Each upload is probed by ffprobe and a video or sound converted by ffmpeg: one account
+# may not fill the task queue and the disk. Links cost nothing and are not counted.
+UPLOADS_PER_DAY = 30
+UPLOAD_PERIOD_SECONDS = 24 * 60 * 60
 # Meetings write WebM, MP4, Matroska or Ogg/Opus recordings (see meetings.recordings).
 AUDIO_RECORDING_TYPES = {".opus": "audio/ogg", ".ogg": "audio/ogg", ".mp3": "audio/mpeg"}
 VIDEO_RECORDING_TYPES = {".webm": "video/webm", ".mp4": "video/mp4", ".mkv": "video/x-matroska"}
@@ -129,6 +135,16 @@ def _require_group_member(actor: Any, group: Group | None) -> None:
         raise ArchiveError(_("You can only file an item for a group you belong to."))
 
 
+def count_upload(actor: Any) -> bool:
+    """Count one file sent by ``actor`` (before it is read); False once over the day's
+    limit."""
+    return hit_key(
+        f"mediatheque.upload:{actor.pk}",
+        limit=UPLOADS_PER_DAY,
+        period_seconds=UPLOAD_PERIOD_SECONDS,
+    )
+
+
 def create_item(
     actor: Any,
     changes: ItemChanges,
@@ -178,11 +194,14 @@ def needs_processing(item: MediaItem) -> bool:
 
 
 def update_item(actor: Any, item: MediaItem, changes: ItemChanges) -> MediaItem:
-    policy.require(actor, "mediatheque.edit", item)
-    previous_group_id = item.group_id
+    """Save an item's new description and audience. The permission is checked on the
+    item as stored: the edit form has already changed ``item`` to what was posted, and
+    a group's item may be widened only by a current member of that group."""
+    stored = MediaItem.objects.get(pk=item.pk)
+    policy.require(actor, "mediatheque.edit", stored)
     with transaction.atomic():
         _apply(item, changes)
-        if item.group_id != previous_group_id:
+        if item.group_id != stored.group_id:
             _require_group_member(actor, item.group)
         if item.kind != MediaItem.Kind.LINK:
             item.external_url = ""
@@ -267,16 +286,6 @@ def remove_appearance(actor: Any, appearance: Appearance) -> None:
 # --- a meeting's recording, in one click ------------------------------------------------------
 
 
-def recording_audience(meeting: Meeting) -> tuple[str, Group | None]:
-    """The archived recording is exactly as closed as the meeting: its group's, or public
-    for a public meeting, or for the movement's members."""
-    if meeting.group is not None:
-        return MediaItem.Visibility.GROUP, meeting.group
-    if meeting.audience == Meeting.Audience.PUBLIC:
-        return MediaItem.Visibility.PUBLIC, None
-    return MediaItem.Visibility.MEMBERS, None
-
-
 def recording_kind(name: str) -> tuple[str, str]:
     """(kind, content type) from the recording's extension; ffmpeg decides the rest."""
     suffix = PurePosixPath(name).suffix.lower()
@@ -294,7 +303,9 @@ def archive_recording(actor: Any, recording: Recording) -> tuple[MediaItem, bool
     made before otherwise (a second click, or two organisers at once)."""
     policy.require(actor, "mediatheque.archive_recording", recording)
     meeting = recording.meeting
-    visibility, group = recording_audience(meeting)
+    audience = recording_audience(meeting)
+    assert audience is not None  # the policy refuses a recording the archive cannot hold
+    visibility, group = audience
     kind, content_type = recording_kind(recording.file.name)
     started = timezone.localtime(recording.started_at)
     with transaction.atomic():

@@ -1,4 +1,10 @@
+from typing import Any
+
 from django import template
+
+from colombe.core import policy
+from colombe.mediatheque.policy import recording_audience
+from colombe.meetings.models import Meeting, Recording
 
 register = template.Library()
 
@@ -13,3 +19,16 @@ def duration_text(seconds: int | None) -> str:
     if hours:
         return f"{hours}:{minutes:02d}:{seconds:02d}"
     return f"{minutes}:{seconds:02d}"
+
+
+@register.simple_tag(takes_context=True)
+def may_archive(context: dict[str, Any], recording: Recording) -> bool:
+    """Whether the page's visitor may put the recording in the archive."""
+    user = context["request"].user
+    return policy.has_perm(user, "mediatheque.archive_recording", recording)
+
+
+@register.filter
+def kept_from_archive(meeting: Meeting) -> bool:
+    """A meeting limited to its committee: the archive has no audience that narrow."""
+    return recording_audience(meeting) is None

@@ -149,5 +149,15 @@ def test_the_player_is_loaded_only_on_click(
     expected = "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1"
     assert frame.get_attribute("src") == expected
     assert frame.get_attribute("referrerpolicy") == "strict-origin"
+    # The platform's player may run its scripts and go full screen, never navigate or
+    # replace our page.
+    sandbox = (frame.get_attribute("sandbox") or "").split()
+    assert sorted(sandbox) == [
+        "allow-popups",
+        "allow-presentation",
+        "allow-same-origin",
+        "allow-scripts",
+    ]
+    assert frame.get_attribute("allow") == "autoplay; fullscreen; picture-in-picture"
     assert page.locator("[data-embed-play]").count() == 0
     assert page.get_by_role("link", name="YouTube").count() == 1

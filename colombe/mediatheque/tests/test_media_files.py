@@ -164,6 +164,26 @@ def test_a_file_cut_before_its_index_is_refused(clips: Path) -> None:
     assert refusal(check_media_upload, cut).code == "bad_content"
 
 
+@pytest.mark.parametrize("size", ["4100x16", "16x4100", "2170x2170"])
+def test_a_picture_larger_than_4k_is_refused(clips: Path, size: str, english_pages: None) -> None:
+    """Converting it would hold a worker for long; 4K is more than any report needs."""
+    clip = make_video_clip(clips / "huge.mp4", seconds=1, size=size)
+
+    error = refusal(check_media_upload, uploaded(clip))
+
+    assert error.code == "picture_too_large"
+    width, height = size.split("x")
+    assert f"({width}\u00d7{height})" in error.messages[0]
+    assert "4096\u00d72160" in error.messages[0]
+
+
+@pytest.mark.parametrize("size", ["4096x2160", "2160x3840"])
+def test_4k_landscape_and_portrait_are_accepted(clips: Path, size: str) -> None:
+    clip = make_video_clip(clips / "uhd.mp4", seconds=1, size=size)
+
+    assert check_media_upload(uploaded(clip)).kind == Kind.VIDEO
+
+
 def test_an_upload_over_the_limit_is_refused_before_being_read(
     clips: Path, settings: Any, english_pages: None
 ) -> None:

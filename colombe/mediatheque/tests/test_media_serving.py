@@ -24,15 +24,20 @@ def media_root(settings: Any, tmp_path: Path) -> Path:
     return tmp_path
 
 
-def ready_item(slug: str, visibility: str = Audience.PUBLIC, **fields: Any) -> MediaItem:
+def ready_item(
+    slug: str,
+    visibility: str = Audience.PUBLIC,
+    kind: str = MediaItem.Kind.VIDEO,
+    **fields: Any,
+) -> MediaItem:
+    fields.setdefault("original_name", "Reportage France 3.mov")
+    fields.setdefault("original_content_type", "video/quicktime")
     item = MediaItem(
-        kind=MediaItem.Kind.VIDEO,
+        kind=kind,
         title=slug,
         slug=slug,
         published_on=datetime.date(2026, 3, 1),
         visibility=visibility,
-        original_name="Reportage France 3.mov",
-        original_content_type="video/quicktime",
         rendition_content_type="video/mp4",
         processing=MediaItem.Processing.READY,
         processing_progress=100,
@@ -76,7 +81,7 @@ def test_the_rendition_is_served_whole_with_its_type_and_cache_policy(
     assert response["Accept-Ranges"] == "bytes"
     assert response["Content-Length"] == str(len(RENDITION))
     assert response["Content-Disposition"] == 'inline; filename="public-report.mp4"'
-    assert response["Cache-Control"] == "public, max-age=3600"
+    assert response["Cache-Control"] == "private, max-age=3600"
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
@@ -89,7 +94,7 @@ def test_a_range_answers_206_with_those_bytes(db: None, client: Client) -> None:
     assert response["Content-Range"] == f"bytes 1000-1099/{len(RENDITION)}"
     assert response["Content-Length"] == "100"
     assert body(response) == RENDITION[1000:1100]
-    assert response["Cache-Control"] == "public, max-age=3600"
+    assert response["Cache-Control"] == "private, max-age=3600"
 
 
 def test_an_open_ended_range_and_a_suffix_range(db: None, client: Client) -> None:
@@ -123,18 +128,45 @@ def test_head_answers_without_a_body(db: None, client: Client) -> None:
 # Originals, posters, subtitles ---------------------------------------------------------
 
 
-def test_the_original_keeps_its_name_and_plays_inline(db: None, client: Client) -> None:
-    item = ready_item("public-report")
+def test_a_videos_original_is_for_its_editors_under_the_items_name(
+    world: World, client: Client
+) -> None:
+    """A video or sound as uploaded still holds its metadata (where a phone shot it, the
+    device): viewers get the rendition, which lost it in the conversion. Nobody gets the
+    name the file had on the uploader's computer."""
+    item = ready_item("public-report", created_by=world.bob)
+
+    anonymous = client.get(file_url(item, "original"))
+    client.force_login(world.charlie)
+    member = client.get(file_url(item, "original"))
+    client.force_login(world.bob)
+    author = client.get(file_url(item, "original"))
+
+    assert anonymous.status_code == member.status_code == 404
+    assert body(author) == b"original bytes"
+    assert author["Content-Type"] == "video/quicktime"
+    assert author["Content-Disposition"] == 'inline; filename="public-report.mov"'
+    assert author["Cache-Control"] == "private, no-store"
+
+
+def test_an_articles_original_is_for_its_readers(db: None, client: Client) -> None:
+    item = ready_item(
+        "public-article",
+        kind=MediaItem.Kind.ARTICLE,
+        original_name="scan de Jeanne Martin.pdf",
+        original_content_type="application/pdf",
+    )
+    item.original.save("3f2a9c.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
 
     response = client.get(file_url(item, "original"))
 
-    assert body(response) == b"original bytes"
-    assert response["Content-Type"] == "video/quicktime"
-    assert response["Content-Disposition"] == 'inline; filename="Reportage France 3.mov"'
+    assert response.status_code == 200
+    assert body(response) == b"%PDF-1.4\n%%EOF\n"
+    assert response["Content-Disposition"] == 'inline; filename="public-article.pdf"'
 
 
 def test_an_original_of_another_type_is_a_download(db: None, client: Client) -> None:
-    item = ready_item("public-report")
+    item = ready_item("public-report", kind=MediaItem.Kind.ARTICLE)
     MediaItem.objects.filter(pk=item.pk).update(original_content_type="text/html")
 
     response = client.get(file_url(item, "original"), headers={"range": "bytes=0-3"})

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import Http404
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -204,6 +205,19 @@ def test_failed_conversion_tells_editors_why_and_keeps_the_original(
     assert "cannot be played for now" in page
 
 
+def test_a_videos_page_offers_its_original_to_its_editors_only(
+    client: Client, world: World
+) -> None:
+    item = make_ready_video(world.bob)
+    original = reverse("mediatheque:file", args=[item.slug, "original"])
+    rendition = reverse("mediatheque:file", args=[item.slug, "rendition"])
+    client.force_login(world.charlie)
+    page = page_of(client, item.get_absolute_url())
+    assert original not in page and f'href="{rendition}" download' in page
+    client.force_login(world.bob)
+    assert f'href="{original}" download' in page_of(client, item.get_absolute_url())
+
+
 def test_scanned_article_is_shown_inline(client: Client, world: World) -> None:
     item = make_item(world.bob, kind=MediaItem.Kind.ARTICLE, original_content_type="image/jpeg")
     item.original.save("scan.jpg", SimpleUploadedFile("scan.jpg", b"jpeg"), save=True)
@@ -320,6 +334,28 @@ def test_filing_refuses_a_group_one_is_not_in_and_an_item_without_source(world: 
     assert not MediaItem.objects.exists() and not AuditEntry.objects.exists()
 
 
+def test_uploads_are_limited_per_person_and_day(
+    client: Client, world: World, english_pages: None
+) -> None:
+    """Each upload is probed, and a video converted: one account cannot fill the queue
+    and the disk. Links cost nothing and are not counted."""
+    client.force_login(world.charlie)
+    add = reverse("mediatheque:add")
+    for number in range(services.UPLOADS_PER_DAY):
+        pdf = SimpleUploadedFile(f"article-{number}.pdf", b"%PDF-1.4\n%%EOF\n")
+        assert client.post(add, item_form_data(file=pdf)).status_code == 302, number
+    pdf = SimpleUploadedFile("one-more.pdf", b"%PDF-1.4\n%%EOF\n")
+    refused = client.post(add, item_form_data(file=pdf))
+    assert refused.status_code == 429
+    assert "You have uploaded many files today" in refused.content.decode()
+    assert MediaItem.objects.count() == services.UPLOADS_PER_DAY
+    link = item_form_data(external_url="https://youtu.be/dQw4w9WgXcQ")
+    assert client.post(add, link).status_code == 302
+    client.force_login(world.bob)
+    pdf = SimpleUploadedFile("bobs.pdf", b"%PDF-1.4\n%%EOF\n")
+    assert client.post(add, item_form_data(file=pdf)).status_code == 302
+
+
 def test_a_renamed_text_file_is_refused(client: Client, world: World) -> None:
     client.force_login(world.charlie)
     fake = SimpleUploadedFile("journal.mp4", b"Ceci n'est pas une video.\n" * 50)
@@ -393,6 +429,36 @@ def test_edit_changes_the_item(client: Client, world: World) -> None:
     assert item.title == "Nouveau titre" and item.visibility == Visibility.MEMBERS
     assert list(item.hashtags.values_list("name", flat=True)) == ["jeunesse"]
     assert item.external_url == "https://youtu.be/dQw4w9WgXcQ"
+
+
+def test_someone_removed_from_the_group_cannot_open_an_item_they_filed_in_it(
+    client: Client, world: World
+) -> None:
+    """Otherwise they would make the group's item public on their way out."""
+    item = make_item(world.charlie, visibility=Visibility.GROUP, group=world.secret_group)
+    world.secret_group.memberships.filter(user=world.charlie).delete()
+    client.force_login(world.charlie)
+    edit = reverse("mediatheque:edit", args=[item.slug])
+    data = item_form_data(external_url=item.external_url, visibility=Visibility.PUBLIC)
+    assert client.post(edit, data).status_code == 404
+    changes = services.ItemChanges(fields={"visibility": Visibility.PUBLIC, "group": None})
+    with pytest.raises(Http404):
+        services.update_item(world.charlie, item, changes)
+    item.refresh_from_db()
+    assert item.visibility == Visibility.GROUP and item.group == world.secret_group
+
+
+def test_moving_an_item_to_a_group_one_is_not_in_is_refused(world: World) -> None:
+    """The edit form changes the item before the service sees it: the service compares
+    with the group the item has in the database."""
+    other = factories.GroupFactory.create(owner=world.lyon, name="Groupe des autres", slug="autres")
+    item = make_item(world.charlie, visibility=Visibility.MEMBERS)
+    item.visibility, item.group = Visibility.GROUP, other  # as the bound form leaves it
+    changes = services.ItemChanges(fields={"visibility": Visibility.GROUP, "group": other})
+    with pytest.raises(services.ArchiveError):
+        services.update_item(world.charlie, item, changes)
+    item.refresh_from_db()
+    assert item.visibility == Visibility.MEMBERS and item.group is None
 
 
 def test_subtitles_are_added_converted_and_removed(
@@ -489,7 +555,10 @@ def test_press_room_lists_public_items_only(
     page = page_of(client, reverse("mediatheque:press"))
     assert "Reportage public" in page and "Archive des membres" not in page
     assert reverse("mediatheque:poster", args=[public.slug]) in page
-    assert reverse("mediatheque:file", args=[public.slug, "original"]) in page
+    # A video's original still holds where and with what it was shot: journalists get
+    # the rendition, which lost that in the conversion.
+    assert reverse("mediatheque:file", args=[public.slug, "rendition"]) in page
+    assert reverse("mediatheque:file", args=[public.slug, "original"]) not in page
     assert 'href="mailto:presse@example.org"' in page
     client.logout()
     assert "Reportage public" in page_of(client, reverse("mediatheque:press"))

@@ -71,3 +71,22 @@ def test_members_add_items_and_authors_or_admins_edit_them(
     assert policy.has_perm(world.eve, "mediatheque.edit", items["eves"])
     assert policy.has_perm(world.alice, "mediatheque.edit", items["eves"])
     assert not policy.has_perm(world.charlie, "mediatheque.edit", items["eves"])
+
+
+# A group's items belong to its current members ---------------------------------------------
+
+
+def test_someone_removed_from_a_group_loses_the_items_they_filed_in_it(world: World) -> None:
+    filed = make_item("filed", Audience.GROUP, group=world.secret_group, created_by=world.charlie)
+    assert policy.can_see(world.charlie, filed)
+    world.secret_group.memberships.filter(user=world.charlie).delete()
+
+    assert "filed" not in seen_by(world.charlie)
+    assert not policy.has_perm(world.charlie, "mediatheque.edit", filed)
+
+
+def test_the_author_keeps_the_items_they_filed_for_members_or_the_public(world: World) -> None:
+    make_item("for-members", Audience.MEMBERS, created_by=world.eve)
+    make_item("for-all", Audience.PUBLIC, created_by=world.eve)
+
+    assert seen_by(world.eve) == {"for-members", "for-all"}

@@ -8,7 +8,15 @@
     var frame = document.createElement("iframe");
     frame.src = container.getAttribute("data-embed-src");
     frame.title = container.getAttribute("data-embed-title") || "";
-    frame.allow = "autoplay; fullscreen; picture-in-picture; encrypted-media";
+    // The platform's player runs its own scripts on its own origin, may show itself full
+    // screen and open the video's page in a new window; it may not take this page away
+    // (no allow-top-navigation) and submits no forms.
+    frame.setAttribute(
+      "sandbox",
+      "allow-scripts allow-same-origin allow-presentation allow-popups"
+    );
+    // Autoplay: the visitor has just pressed "Play", one press must be enough.
+    frame.allow = "autoplay; fullscreen; picture-in-picture";
     frame.allowFullscreen = true;
     // The site sends no referrer across origins, but YouTube's player refuses to start
     // without one: give the platform our origin only, never the page's path.
