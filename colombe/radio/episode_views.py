@@ -39,7 +39,7 @@ def saved(request: HttpRequest, episode: Episode) -> HttpResponse:
 
 @visible_object_view(Show, perm="radio.edit_show")
 def episode_create(request: HttpRequest, show: Show) -> HttpResponse:
-    form = forms.EpisodeForm(request.POST or None, request.FILES or None)
+    form = forms.EpisodeForm(request.POST or None, request.FILES or None, user=request.user)
     context: dict[str, Any] = {"form": form, "show": show}
     if request.method != "POST":
         return render(request, "radio/episode_form.html", context)
@@ -57,7 +57,9 @@ def episode_create(request: HttpRequest, show: Show) -> HttpResponse:
 
 @episode_view(perm="radio.edit_show")
 def episode_edit(request: HttpRequest, episode: Episode) -> HttpResponse:
-    form = forms.EpisodeForm(request.POST or None, request.FILES or None, instance=episode)
+    form = forms.EpisodeForm(
+        request.POST or None, request.FILES or None, instance=episode, user=request.user
+    )
     context: dict[str, Any] = {"form": form, "show": episode.show, "episode": episode}
     if request.method != "POST":
         return render(request, "radio/episode_form.html", context)

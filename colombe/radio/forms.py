@@ -10,16 +10,32 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from colombe.accounts.models import User
+from colombe.core import policy
+from colombe.core.validators import single_line
 from colombe.mediatheque.media_files import check_audio_upload
 from colombe.mediatheque.models import MediaItem
 from colombe.movement.models import Membership
 from colombe.radio import artwork, programme, services
 from colombe.radio.models import Episode, ScheduleSlot, Show
+from colombe.radio.xml_text import fits_in_xml
 
 # How many members a presenter search offers at once.
 PRESENTER_MATCHES = 30
 MIN_SEARCH_LENGTH = 3
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+# In place of the title of an archive item the reader may not see.
+UNSEEN_ITEM = _("An item you cannot see")
+
+
+def refuse_control_characters(
+    form: forms.BaseForm, *, one_line: tuple[str, ...], several_lines: tuple[str, ...]
+) -> None:
+    """Titles and descriptions go into the podcast feed (and titles into the stream's
+    "now playing"): XML cannot carry control characters, so none is accepted."""
+    for name in one_line:
+        form.fields[name].validators.append(single_line)
+    for name in several_lines:
+        form.fields[name].validators.append(fits_in_xml)
 
 
 def eligible_presenters() -> QuerySet[User]:
@@ -71,6 +87,9 @@ class ShowForm(forms.ModelForm):
 
     def __init__(self, *args: Any, search: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        refuse_control_characters(
+            self, one_line=("title", "author"), several_lines=("description",)
+        )
         field = cast(forms.ModelMultipleChoiceField, self.fields["presenters"])
         if self.is_bound:
             # Any member may be chosen: the search only narrows what the page shows.
@@ -144,6 +163,20 @@ class PlaylistAddForm(forms.Form):
         return cleaned
 
 
+class ArchiveAudioField(forms.ModelChoiceField):
+    """Archive audio, by title. An item the reader may not see (the episode's source,
+    moved since into a group they are not in) keeps its place under a neutral label."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.unseen: frozenset[int] = frozenset()
+
+    def label_from_instance(self, obj: Any) -> str:
+        if obj.pk in self.unseen:
+            return str(UNSEEN_ITEM)
+        return str(super().label_from_instance(obj))
+
+
 class EpisodeForm(forms.ModelForm):
     audio_upload = forms.FileField(
         label=_("Audio file"),
@@ -151,7 +184,7 @@ class EpisodeForm(forms.ModelForm):
         widget=forms.FileInput(attrs={"accept": "audio/*"}),
         help_text=_("MP3, M4A, Ogg, Opus, WAV or FLAC. It is converted to MP3 for podcast apps."),
     )
-    source_item = forms.ModelChoiceField(
+    source_item = ArchiveAudioField(
         label=_("Or audio from the archive"),
         queryset=MediaItem.objects.none(),
         required=False,
@@ -173,13 +206,19 @@ class EpisodeForm(forms.ModelForm):
             ),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        source = cast(forms.ModelChoiceField, self.fields["source_item"])
+        refuse_control_characters(self, one_line=("title",), several_lines=("description",))
+        source = cast(ArchiveAudioField, self.fields["source_item"])
         # The item the episode was made from stays a valid choice even if it changed since.
         current = MediaItem.objects.filter(pk=self.instance.source_item_id)
         offered = services.playlist_items() | current
         source.queryset = offered.order_by("-published_on", "title")
+        source.unseen = frozenset(
+            current.exclude(pk__in=policy.visible(MediaItem, user).values("pk")).values_list(
+                "pk", flat=True
+            )
+        )
         self.initial.setdefault("source_item", self.instance.source_item_id)
 
     def clean_audio_upload(self) -> UploadedFile | None:

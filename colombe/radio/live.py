@@ -3,8 +3,8 @@ Liquidsoap asks Colombe to make when streaming software connects, and the live s
 it reports.
 
 A credential's password is shown once when issued; only its hash is kept. Revoking a
-credential refuses its next connection (a connection already on air carries on until
-the presenter stops)."""
+credential refuses its next connection and takes its holder off air if they are live
+with it (Liquidsoap's command socket, ``streaming.control``)."""
 
 import logging
 import secrets
@@ -20,6 +20,7 @@ from colombe.core import policy
 from colombe.core.audit import log_action
 from colombe.radio import programme
 from colombe.radio.models import HarborCredential, LiveSession, Show
+from colombe.radio.streaming import control
 from colombe.radio.streaming.config import STATION_NAME
 
 logger = logging.getLogger(__name__)
@@ -58,7 +59,8 @@ def issue_credential(user: Any) -> tuple[HarborCredential, str]:
 
 
 def revoke_credential(credential: HarborCredential, by: Any) -> None:
-    """Revoke ``credential`` (its owner, or a radio administrator). Revoking twice is
+    """Revoke ``credential`` (its owner, or a radio administrator), and cut whoever is
+    live with it: lost credentials may be in someone else's hands. Revoking twice is
     harmless."""
     is_owner = getattr(by, "pk", None) == credential.user_id
     if not (is_owner or policy.has_perm(by, "radio.manage")):
@@ -69,6 +71,9 @@ def revoke_credential(credential: HarborCredential, by: Any) -> None:
         credential.revoked_at = timezone.now()
         credential.save(update_fields=["revoked_at"])
         log_action(by, "radio.credential.revoked", credential, {"username": credential.username})
+        if credential.sessions.filter(ended_at__isnull=True).exists():
+            username = credential.username
+            transaction.on_commit(lambda: control.cut_live(username))
 
 
 def check_login(username: str, password: str) -> HarborCredential | None:

@@ -1,6 +1,7 @@
 """Running the programme (national administrators): the shows, the weekly schedule and
 the playlist played between shows."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -12,8 +13,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from colombe.core import policy
+from colombe.mediatheque.models import MediaItem
 from colombe.radio import forms, services
 from colombe.radio.models import PlaylistEntry, ScheduleSlot, Show
+
+
+@dataclass(frozen=True)
+class PlaylistLine:
+    """A playlist entry as its reader may know it: an archive item they may not see (filed
+    since in a group they are not in) is neither named nor linked."""
+
+    entry: PlaylistEntry
+    label: str
+    url: str  # empty when not to be linked
 
 
 def week_grid(slots: list[ScheduleSlot]) -> list[tuple[str, list[ScheduleSlot]]]:
@@ -24,13 +36,32 @@ def week_grid(slots: list[ScheduleSlot]) -> list[tuple[str, list[ScheduleSlot]]]
     ]
 
 
-def manage_context(**forms_in_error: Any) -> dict[str, Any]:
+def playlist_lines(user: Any) -> list[PlaylistLine]:
+    entries = list(
+        PlaylistEntry.objects.select_related("item", "episode__show").order_by("position", "pk")
+    )
+    items = {entry.item_id for entry in entries if entry.item_id is not None}
+    seen = set(policy.visible(MediaItem, user).filter(pk__in=items).values_list("pk", flat=True))
+    return [playlist_line(entry, seen) for entry in entries]
+
+
+def playlist_line(entry: PlaylistEntry, seen_items: set[int]) -> PlaylistLine:
+    item, episode = entry.item, entry.episode
+    if episode is not None:
+        # Whoever runs the radio sees every episode (radio.policy).
+        label = f"{episode.show.title} — {episode.title}"
+        return PlaylistLine(entry, label, episode.get_absolute_url())
+    if item is not None and item.pk in seen_items:
+        return PlaylistLine(entry, item.title, item.get_absolute_url())
+    return PlaylistLine(entry, str(forms.UNSEEN_ITEM), "")
+
+
+def manage_context(user: Any, **forms_in_error: Any) -> dict[str, Any]:
     slots = list(ScheduleSlot.objects.select_related("show").order_by("weekday", "starts_at"))
-    entries = PlaylistEntry.objects.select_related("item", "episode__show")
     return {
         "shows": Show.objects.prefetch_related("presenters").order_by("-is_active", "title"),
         "week": week_grid(slots),
-        "playlist": entries.order_by("position", "pk"),
+        "playlist": playlist_lines(user),
         "slot_form": forms_in_error.get("slot_form") or forms.SlotForm(),
         "playlist_form": forms_in_error.get("playlist_form") or forms.PlaylistAddForm(),
     }
@@ -39,7 +70,7 @@ def manage_context(**forms_in_error: Any) -> dict[str, Any]:
 @login_required
 def manage(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "radio.manage")
-    return render(request, "radio/manage.html", manage_context())
+    return render(request, "radio/manage.html", manage_context(request.user))
 
 
 def show_form_page(request: HttpRequest, show: Show | None) -> HttpResponse:
@@ -95,7 +126,7 @@ def slot_add(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The slot is in the schedule."))
             return redirect(reverse("radio:manage") + "#schedule")
-    context = manage_context(slot_form=form)
+    context = manage_context(request.user, slot_form=form)
     return render(request, "radio/manage.html", context, status=422)
 
 
@@ -114,7 +145,7 @@ def playlist_add(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "radio.manage")
     form = forms.PlaylistAddForm(request.POST)
     if not form.is_valid():
-        context = manage_context(playlist_form=form)
+        context = manage_context(request.user, playlist_form=form)
         return render(request, "radio/manage.html", context, status=422)
     services.add_to_playlist(
         request.user, item=form.cleaned_data["item"], episode=form.cleaned_data["episode"]

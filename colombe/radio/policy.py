@@ -1,13 +1,15 @@
 """Who may listen, present and run the radio.
 
-Shows and published episodes are public: the radio is the movement's open voice. Drafts
-are for the show's presenters. National administrators run the programme (shows,
-schedule, playlist); presenters edit their own shows' episodes and go live with their
-personal credentials."""
+Shows and released episodes are public: the radio is the movement's open voice. An
+episode is released once published and on air (or published without an air time); until
+then — a draft, or published for next week — it is for the show's presenters and the
+radio's managers. National administrators run the programme (shows, schedule, playlist);
+presenters edit their own shows' episodes and go live with their personal credentials."""
 
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from colombe.core import policy
 from colombe.movement.policy import is_authenticated
@@ -23,13 +25,21 @@ def can_see_show(user: Any, show: Show) -> bool:
     return True
 
 
+def released() -> Q:
+    """Published and on air already, or published without an air time (a podcast only).
+    Episode numbers follow each other: an episode planned for later must not answer to
+    its number before it airs."""
+    aired = Q(airs_at__isnull=True) | Q(airs_at__lte=timezone.now())
+    return Q(status=Episode.Status.PUBLISHED) & aired
+
+
 def visible_episodes(user: Any) -> QuerySet[Episode]:
-    published = Q(status=Episode.Status.PUBLISHED)
     if policy.is_national_admin(user):
         return Episode.objects.all()
+    audience = released()
     if is_authenticated(user):
-        published |= Q(show__presenters=user)
-    return Episode.objects.filter(published).distinct()
+        audience |= Q(show__presenters=user)
+    return Episode.objects.filter(audience).distinct()
 
 
 @policy.register_visibility(Episode, scope=visible_episodes)

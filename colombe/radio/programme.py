@@ -134,14 +134,17 @@ def current_episode(now: datetime) -> Episode | None:
     return episode_for(airing) if airing is not None else None
 
 
-def programme_of_the_day(day: date) -> list[ProgrammeEntry]:
-    """The day's programme, with each slot's planned episode (published, audio ready)."""
+def programme_of_the_day(
+    day: date, episodes: QuerySet[Episode] | None = None
+) -> list[ProgrammeEntry]:
+    """The day's programme, with each slot's planned episode (published, audio ready)
+    among ``episodes`` (those a visitor may see; all by default)."""
     airings = slots_on(day)
     if not airings:
         return []
     first, last = airings[0].start, airings[-1].end
     planned = list(
-        playable_episodes()
+        playable(Episode.objects.all() if episodes is None else episodes)
         .filter(
             show__in={airing.slot.show_id for airing in airings},
             airs_at__gte=first,

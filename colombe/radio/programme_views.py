@@ -1,8 +1,9 @@
 """What listeners see, without an account: the player with the day's programme, a page per
 show and per episode, the episodes' audio, the shows' artwork and podcast feeds.
 
-Every episode is looked up among those the visitor may see (drafts are for their show's
-presenters): anything else answers 404, as if it did not exist."""
+Every episode is looked up among those the visitor may see (drafts, and episodes before
+their air time, are for their show's presenters): anything else answers 404, as if it did
+not exist."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -74,7 +75,7 @@ def player(request: HttpRequest) -> HttpResponse:
         "status": read_status(timeout=STATUS_TIMEOUT_SECONDS),
         "today": [
             (entry, entry.start <= now < entry.end)
-            for entry in programme.programme_of_the_day(programme.local_date(now))
+            for entry in programme.programme_of_the_day(programme.local_date(now), episodes)
         ],
         "on_air": programme.current_slot(now),
         "next_airing": programme.next_slot(now),
@@ -122,6 +123,7 @@ def episode_page(request: HttpRequest, episode: Episode) -> HttpResponse:
         "episode": episode,
         "show": episode.show,
         "has_audio": services.has_ready_audio(episode),
+        "is_public": is_public(episode),
         "can_edit": can_edit,
         "archived": archived,
         "feed_url": reverse("radio:feed", args=[episode.show.slug]),
@@ -135,15 +137,20 @@ def episode_audio(request: HttpRequest, episode: Episode) -> HttpResponseBase:
     """The MP3, with byte ranges so that players and podcast apps can seek."""
     if not services.has_ready_audio(episode):
         raise Http404
-    published = episode.status == Episode.Status.PUBLISHED
     return ranged_file_response(
         request,
         episode.audio,
         content_type=episode.audio_content_type or "audio/mpeg",
         filename=f"{episode.show.slug}-{episode.number}.mp3",
-        # A draft is for its presenters: no shared cache keeps it.
-        cache_control=PUBLIC_AUDIO_CACHE if published else PRIVATE,
+        # A draft, or an episode before its air time, is for its presenters: no shared
+        # cache may keep it and hand it to someone else.
+        cache_control=PUBLIC_AUDIO_CACHE if is_public(episode) else PRIVATE,
     )
+
+
+def is_public(episode: Episode) -> bool:
+    """Whether anyone may hear it: released (see ``radio.policy``)."""
+    return policy.can_see(AnonymousUser(), episode)
 
 
 @require_safe

@@ -359,6 +359,11 @@ def archive_episode(actor: Any, episode: Episode) -> tuple[MediaItem, bool]:
         raise RadioActionError(
             _("Only a published episode whose audio is ready can be kept in the archive.")
         )
+    if episode.airs_at is not None and episode.airs_at > timezone.now():
+        # The replay is public in the archive: made now, it would give the episode away.
+        raise RadioActionError(
+            _("This episode can be kept in the archive once it has been on air.")
+        )
     with transaction.atomic():
         locked = Episode.objects.select_for_update().get(pk=episode.pk)
         if locked.archived_as is not None:

@@ -87,7 +87,7 @@ def credential_revoke(request: HttpRequest, pk: int) -> HttpResponse:
             % {"username": credential.username},
             "question": _(
                 "Streaming software using them can no longer connect. If you are live with "
-                "them now, your next connection is refused."
+                "them now, your broadcast stops at once."
             ),
             "submit_label": _("Revoke the credentials"),
             "submit_class": "button danger",

@@ -31,6 +31,8 @@ LIQUIDSOAP_FILE = "radio.liq"
 ROTATION_FILE = "playlist.m3u"
 ON_AIR_FILE = "on-air.m3u"
 JINGLE_FILE = "jingle.mp3"
+# Liquidsoap's command socket (colombe.radio.streaming.control).
+CONTROL_SOCKET_FILE = "liquidsoap.sock"
 STATION_NAME = "Radio Colombe"
 BITRATE_KBPS = 128
 # Connections Icecast accepts besides listeners: Liquidsoap, Colombe's status requests.
@@ -146,6 +148,7 @@ def render_liquidsoap(config: StreamingConfig) -> str:
             "on_air_file": str(state_dir / ON_AIR_FILE),
             "rotation_file": str(state_dir / ROTATION_FILE),
             "jingle_file": str(state_dir / JINGLE_FILE),
+            "control_socket": str(state_dir / CONTROL_SOCKET_FILE),
             "bitrate_kbps": str(BITRATE_KBPS),
             "icecast_host": config.icecast_host,
             "icecast_port": str(config.icecast_port),

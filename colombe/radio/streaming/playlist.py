@@ -124,7 +124,8 @@ def episode_track(episode: Episode, airing: str = "") -> Track | None:
 def entry_track(entry: PlaylistEntry) -> Track | None:
     if entry.item is not None:
         return item_track(entry.item)
-    if entry.episode is not None:
+    if entry.episode is not None and policy.can_see(AnonymousUser(), entry.episode):
+        # Not before its air time: an episode may be put in the rotation ahead of it.
         return episode_track(entry.episode)
     return None
 

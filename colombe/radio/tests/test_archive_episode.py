@@ -1,13 +1,14 @@
 """Keeping a replay in La mémoire, in one click: a public audio item, ready to play at
 once, from Radio Colombe; a second click leads to the same item."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from colombe.mediatheque.models import MediaItem, Outlet
 from colombe.radio.models import Episode, Show
@@ -132,3 +133,18 @@ def test_only_the_show_presenters_and_admins_archive(
     as_user(client, world.alice)
     assert client.post(url).status_code == 302
     assert MediaItem.objects.count() == 1
+
+
+def test_an_episode_is_archived_only_once_it_has_been_on_air(
+    client: Client, world: World, show: Show, tmp_path: Path, english_pages: None
+) -> None:
+    """The replay is public in La mémoire: made before the air time, it would give the
+    episode away."""
+    upcoming = make_episode(
+        show, 1, audio_file=mp3_clip(tmp_path), airs_at=timezone.now() + timedelta(days=7)
+    )
+    as_user(client, world.bob)
+    assert archive_url(upcoming) not in client.get(upcoming.get_absolute_url()).content.decode()
+    response = client.post(archive_url(upcoming), follow=True)
+    assert "once it has been on air" in response.content.decode()
+    assert not MediaItem.objects.exists()

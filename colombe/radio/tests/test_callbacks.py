@@ -107,24 +107,37 @@ def test_connected_for_an_unknown_username_records_nothing(client: Client, db: N
     assert not LiveSession.objects.exists()
 
 
-def test_repeated_failures_against_a_username_lock_it_even_with_the_right_password(
+def test_failures_against_a_username_never_lock_out_its_owner(
     client: Client, credential: tuple[HarborCredential, str]
 ) -> None:
-    for attempt in range(streaming_views.LOGIN_FAILURES_PER_USERNAME + 1):
-        body = {**login(credential, "wrong"), "address": f"198.51.100.{attempt}"}
+    """The studio names whoever is live, so anyone may learn a username: failing on
+    purpose must not keep its presenter off air. Wrong passwords are refused (429 once
+    the username is under attack, which Liquidsoap's log shows); the right one goes
+    through."""
+    answers = [
+        call(client, "radio:harbor_auth", login(credential, "wrong")).status_code
+        for _attempt in range(streaming_views.LOGIN_FAILURES_PER_USERNAME + 2)
+    ]
+    assert set(answers[: streaming_views.LOGIN_FAILURES_PER_USERNAME]) == {403}
+    assert answers[-1] == 429
+    response = call(client, "radio:harbor_auth", login(credential))
+    assert response.status_code == 200
+    assert response.content.decode() == "La voix des comités"
+
+
+def test_failures_from_one_address_lock_no_one_out(
+    client: Client, credential: tuple[HarborCredential, str]
+) -> None:
+    """Behind the TLS proxy every presenter comes from the proxy's address: a stranger
+    failing from there must not block them."""
+    proxy = "192.0.2.7"
+    for attempt in range(100):
+        body = {**login(credential, "x"), "user": f"guess-{attempt}", "address": proxy}
         assert call(client, "radio:harbor_auth", body).status_code == 403
-    fresh_address = {**login(credential), "address": "203.0.113.9"}
-    assert call(client, "radio:harbor_auth", fresh_address).status_code == 429
-
-
-def test_repeated_failures_from_an_address_lock_it_out_whatever_the_username(
-    client: Client, credential: tuple[HarborCredential, str]
-) -> None:
-    for attempt in range(streaming_views.LOGIN_FAILURES_PER_ADDRESS + 1):
-        call(client, "radio:harbor_auth", {**login(credential, "x"), "user": f"guess-{attempt}"})
-    assert call(client, "radio:harbor_auth", login(credential)).status_code == 429
-    elsewhere = {**login(credential), "address": "203.0.113.9"}
-    assert call(client, "radio:harbor_auth", elsewhere).status_code == 200
+    assert (
+        call(client, "radio:harbor_auth", {**login(credential), "address": proxy}).status_code
+        == 200
+    )
 
 
 def test_successful_logins_never_lock_a_presenter_out(

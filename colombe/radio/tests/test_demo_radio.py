@@ -10,11 +10,13 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.utils import timezone
 from PIL import Image
 
 from colombe.core import demo as core_demo
+from colombe.core import policy
 from colombe.mediatheque.demo import seed_archive
 from colombe.mediatheque.models import MediaItem
 from colombe.mediatheque.tests.test_demo_archive import (
@@ -122,6 +124,11 @@ def assert_published_episodes_have_tagged_mp3_audio() -> None:
     # Every published episode that has aired is a replay for listeners and podcast apps.
     aired = Episode.objects.filter(status=Episode.Status.PUBLISHED, airs_at__lte=timezone.now())
     assert set(programme.released(Episode.objects.all(), timezone.now())) == set(aired)
+    # Published for next Tuesday: hidden from listeners (page, audio, feed) until then.
+    next_tuesday = Episode.objects.get(show__slug="la-voix-des-comites", number=4)
+    assert next_tuesday.status == Episode.Status.PUBLISHED
+    assert not policy.can_see(AnonymousUser(), next_tuesday)
+    assert set(policy.visible(Episode, AnonymousUser())) == set(aired)
 
 
 def assert_playlist_and_replay_in_the_archive() -> None:

@@ -179,6 +179,40 @@ def test_upload_and_archive_audio_together_are_refused(
     assert "not both" in response.content.decode()
 
 
+@pytest.mark.parametrize("field", [{"title": "Épisode\x0b1"}, {"description": "Avec\x08Lyon"}])
+def test_control_characters_are_refused_in_an_episode(
+    client: Client, world: World, show: Show, field: dict[str, str]
+) -> None:
+    as_user(client, world.bob)
+    data = {"title": "Épisode 1", **field}
+    response = client.post(reverse("radio:episode_create", args=[show.slug]), data)
+    assert response.status_code == 422
+    assert not Episode.objects.exists()
+
+
+def test_the_edit_form_does_not_name_archive_audio_the_editor_may_not_see(
+    client: Client, world: World, show: Show, tmp_path: Path, english_pages: None
+) -> None:
+    """The episode was made from a public interview, since moved into a secret group:
+    Alice (who runs the radio, not a member of that group) must not learn its title."""
+    item = archive_audio_item(mp3_clip(tmp_path), title="Interview Goéland")
+    episode = make_episode(show, 1, published=False, source_item=item)
+    MediaItem.objects.filter(pk=item.pk).update(
+        visibility=MediaItem.Visibility.GROUP, group=world.secret_group
+    )
+    url = reverse("radio:episode_edit", args=[show.slug, episode.number])
+    as_user(client, world.alice)
+    html = client.get(url).content.decode()
+    assert "Interview Goéland" not in html
+    assert "An item you cannot see" in html
+    # Saving the form keeps the episode's audio and source as they were.
+    assert client.post(url, {"title": "Renommé", "source_item": item.pk}).status_code == 302
+    episode.refresh_from_db()
+    assert (episode.title, episode.source_item) == ("Renommé", item)
+    as_user(client, world.bob)  # a member of the group sees what it is
+    assert "Interview Goéland" in client.get(url).content.decode()
+
+
 def test_who_may_add_and_edit_episodes(client: Client, world: World, show: Show) -> None:
     draft = make_episode(show, 1, published=False)
     published = make_episode(show, 2)

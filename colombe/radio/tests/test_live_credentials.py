@@ -1,6 +1,9 @@
 """Presenters' harbor credentials: issued with a password shown once, checked when
 streaming software connects, revoked; live sessions as Liquidsoap reports them."""
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import PermissionDenied
@@ -135,3 +138,32 @@ def test_a_session_left_open_is_closed_when_the_next_presenter_connects(
     assert forgotten.ended_at is not None
     assert live.current_session() == latest
     assert LiveSession.objects.filter(ended_at__isnull=True).count() == 1
+
+
+def test_revoking_credentials_on_air_stands_even_when_liquidsoap_is_not_running(
+    world: World,
+    show: Show,
+    settings: Any,
+    tmp_path: Path,
+    django_capture_on_commit_callbacks: Any,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Cutting the broadcast is asked of Liquidsoap once the revocation is committed
+    (tests/test_streaming_integration.py does it for real); Liquidsoap being down
+    changes nothing to the revocation."""
+    settings.RADIO_STATE_DIR = tmp_path / "radio-not-running"
+    credential, _password = live.issue_credential(world.bob)
+    live.live_started(credential)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        live.revoke_credential(credential, by=world.bob)
+
+    assert len(callbacks) == 1
+    credential.refresh_from_db()
+    assert credential.revoked_at is not None
+    assert "Could not ask Liquidsoap to cut" in caplog.text
+    # Nothing to cut when the credentials are not on air.
+    other, _password = live.issue_credential(world.bob)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        live.revoke_credential(other, by=world.bob)
+    assert callbacks == []

@@ -133,6 +133,22 @@ def test_artwork_loses_its_metadata(client: Client, world: World) -> None:
     assert b"Appareil-Secret" not in Path(Show.objects.get().artwork.path).read_bytes()
 
 
+@pytest.mark.parametrize(
+    "field", [{"title": "Paroles\x0bde paix"}, {"author": "Radio\x07"}, {"description": "A\x1fB"}]
+)
+def test_control_characters_are_refused_in_a_show(
+    client: Client, world: World, field: dict[str, str]
+) -> None:
+    """Titles and descriptions go into the podcast feed, which XML cannot carry them in;
+    a description keeps its line breaks and tabs."""
+    as_user(client, world.alice)
+    response = client.post(reverse("radio:show_create"), show_data(**field))
+    assert response.status_code == 422
+    assert not Show.objects.exists()
+    multiline = show_data(description="Des voix\r\npour\tla paix.")
+    assert client.post(reverse("radio:show_create"), multiline).status_code == 302
+
+
 def test_presenters_are_found_by_email(client: Client, world: World) -> None:
     as_user(client, world.alice)
     url = reverse("radio:show_create")
@@ -258,3 +274,26 @@ def test_playlist_and_slot_changes_are_refused_to_others(
     ):
         assert client.post(url, {"direction": "up"}).status_code == 403
     assert ScheduleSlot.objects.exists() and PlaylistEntry.objects.exists()
+
+
+def test_the_playlist_does_not_name_an_item_moved_out_of_reach(
+    client: Client, world: World, tmp_path: Path, english_pages: None
+) -> None:
+    """Added when it was public, the item was then filed in a secret group: Alice runs
+    the radio but is not a member of that group. It is not played (not public) and she
+    can still remove it."""
+    audio = mp3_clip(tmp_path)
+    item = archive_audio_item(audio, title="Interview Goéland")
+    entry = PlaylistEntry.objects.create(position=0, item=item)
+    PlaylistEntry.objects.create(position=1, episode=make_episode(make_show(), 1, audio_file=audio))
+    MediaItem.objects.filter(pk=item.pk).update(
+        visibility=MediaItem.Visibility.GROUP, group=world.secret_group
+    )
+    as_user(client, world.alice)
+
+    html = client.get(reverse("radio:manage")).content.decode()
+
+    assert "Interview Goéland" not in html
+    assert item.get_absolute_url() not in html
+    assert "An item you cannot see" in html
+    assert reverse("radio:playlist_remove", args=[entry.pk]) in html

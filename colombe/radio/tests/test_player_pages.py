@@ -2,7 +2,7 @@
 (with byte ranges) and the artwork. Icecast is not running: the player says so."""
 
 import re
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -237,3 +237,51 @@ def test_artwork_is_served(client: Client, show: Show) -> None:
 def test_unknown_show_and_episode_are_404(client: Client, show: Show) -> None:
     assert client.get(reverse("radio:show", args=["inconnue"])).status_code == 404
     assert client.get(reverse("radio:episode", args=[show.slug, 99])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [(None, 404), ("eve", 404), ("charlie", 404), ("bob", 200), ("alice", 200)],
+)
+def test_an_episode_before_its_air_time_is_only_for_its_editors(
+    client: Client, world: World, show: Show, tmp_path: Path, persona: str | None, expected: int
+) -> None:
+    """Published for next week: the next number must not answer before it airs, and its
+    audio is never kept by a shared cache."""
+    make_episode(
+        show,
+        3,
+        audio_file=mp3_clip(tmp_path),
+        airs_at=timezone.now() + timedelta(days=7),
+        title="Embargo Sterne",
+    )
+    as_user(client, getattr(world, persona) if persona else None)
+    page_response = client.get(reverse("radio:episode", args=[show.slug, 3]))
+    audio = client.get(reverse("radio:episode_audio", args=[show.slug, 3]))
+    assert (page_response.status_code, audio.status_code) == (expected, expected)
+    if expected == 200:
+        assert audio["Cache-Control"] == "private, no-store"
+    else:
+        assert "Embargo Sterne" not in page(client, show.get_absolute_url())
+        assert "Embargo Sterne" not in page(client, reverse("radio:player"))
+
+
+def test_today_programme_names_an_episode_only_once_it_may_be_heard(
+    client: Client, world: World, show: Show, tmp_path: Path
+) -> None:
+    """The episode planned in tonight's slot (23:58) is not named, nor linked, before its
+    air time, except to its presenters."""
+    tonight = timezone.make_aware(
+        datetime.combine(timezone.localdate(), time(23, 58)), timezone.get_default_timezone()
+    )
+    make_episode(show, 3, audio_file=mp3_clip(tmp_path), airs_at=tonight, title="Ce soir Sterne")
+    aired = tonight <= timezone.now()  # run in the last two minutes of the day
+    anonymous = todays_programme(page(client, reverse("radio:player")))
+    assert "La voix des comités" in anonymous
+    assert ("Ce soir Sterne" in anonymous) == aired
+    as_user(client, world.bob)
+    assert "Ce soir Sterne" in todays_programme(page(client, reverse("radio:player")))
+
+
+def todays_programme(html: str) -> str:
+    return html.split('id="today-title"')[1].split("</section>")[0]

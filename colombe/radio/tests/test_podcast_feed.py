@@ -195,3 +195,28 @@ def test_publication_date_of_a_podcast_only_episode(client: Client, tmp_path: Pa
     assert channel is not None
     (item,) = channel.findall("item")
     assert parsedate_to_datetime(text(item, "pubDate")) == published_at
+
+
+def test_control_characters_saved_before_the_forms_refused_them_do_not_break_the_feed(
+    client: Client, show: Show
+) -> None:
+    """XML cannot carry most control characters: one pasted into a title must not turn
+    the feed into an error for every subscriber."""
+    Show.objects.filter(pk=show.pk).update(
+        title="La voix\x0b des comités", description="Les\x00 comités\x1f racontent.\ufffe"
+    )
+    Episode.objects.filter(show=show, number=2).update(
+        title="Désarmer\x0b la peur", description="Avec\x08 le comité\ttab\nde Lyon."
+    )
+    Show.objects.filter(pk=show.pk).update(author="Radio\x0c Colombe")
+    show.refresh_from_db()
+
+    channel = read_feed(client, show).find("channel")
+
+    assert channel is not None
+    assert text(channel, "title") == "La voix des comités"
+    assert text(channel, "description") == "Les comités racontent."
+    assert text(channel, "itunes:author") == "Radio Colombe"
+    items = channel.findall("item")
+    assert text(items[0], "title") == "Désarmer la peur"
+    assert text(items[0], "description") == "Avec le comité\ttab\nde Lyon."

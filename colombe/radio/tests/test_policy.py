@@ -1,7 +1,10 @@
 """Who may hear, present and run the radio."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
 from colombe.core import policy
 from colombe.radio.models import Episode, Show
@@ -48,3 +51,24 @@ def test_a_presenter_of_a_show_off_the_programme_cannot_go_live(world: World, sh
 def test_only_national_admins_run_the_programme(world: World) -> None:
     assert policy.has_perm(world.alice, "radio.manage")
     assert not policy.has_perm(world.bob, "radio.manage")
+
+
+def test_an_episode_published_for_later_is_hidden_until_it_airs(world: World, show: Show) -> None:
+    """Episode numbers follow each other: a listener must not fetch next week's episode
+    (or its audio) by guessing its number."""
+    upcoming = Episode.objects.create(
+        show=show,
+        number=3,
+        title="À venir",
+        status=Episode.Status.PUBLISHED,
+        airs_at=timezone.now() + timedelta(days=7),
+    )
+    assert titles_seen_by(AnonymousUser()) == {"Publié"}
+    assert titles_seen_by(world.charlie) == {"Publié"}
+    assert not policy.can_see(AnonymousUser(), upcoming)
+    # Its presenters and the radio's managers prepare it.
+    assert titles_seen_by(world.bob) == {"Publié", "Brouillon", "À venir"}
+    assert titles_seen_by(world.alice) == {"Publié", "Brouillon", "À venir"}
+
+    Episode.objects.filter(pk=upcoming.pk).update(airs_at=timezone.now() - timedelta(minutes=1))
+    assert titles_seen_by(AnonymousUser()) == {"Publié", "À venir"}

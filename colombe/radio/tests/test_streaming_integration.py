@@ -17,6 +17,7 @@ from django.utils import timezone
 from colombe.mediatheque.models import Outlet
 from colombe.radio import live, programme
 from colombe.radio.models import LiveSession, PlaylistEntry, Show
+from colombe.radio.streaming import control
 from colombe.radio.streaming.config import StreamingConfig
 from colombe.radio.streaming.playlist import write_playlists
 from colombe.radio.tests.radio_helpers import (
@@ -231,3 +232,29 @@ def test_a_wrong_or_revoked_login_is_refused(
     assert LiveSession.objects.count() == 0
     credential.refresh_from_db()
     assert credential.last_used_at is None
+
+
+def test_revoking_credentials_in_use_takes_their_holder_off_air(
+    radio_chain_settings: RadioChain, presenter_show: Show
+) -> None:
+    """Lost credentials may be in someone else's hands: revoking them cuts the broadcast
+    made with them, and the programme takes over."""
+    config = radio_chain_settings.config
+    presenter = presenter_show.presenters.get()
+    credential, password = live.issue_credential(presenter)
+
+    with push_source(harbor_url(config, credential.username, password), frequency=550) as source:
+        titles_until(config, lambda seen: seen[-1] == "La voix des comités", timeout=20)
+        wait_for(session_open, 5, "the live session")
+        # Only the credentials on air are cut, never whoever went live since.
+        assert control.cut_live("someone-else") is False
+        assert session_open() is not False
+
+        live.revoke_credential(credential, by=presenter)
+
+        wait_for(lambda: session_open() is False, 10, "the live session to end")
+        titles_until(config, lambda seen: seen[-1] != "La voix des comités", timeout=20)
+        # The presenter's software lost its connection (and may not come back).
+        source.wait(timeout=15)
+        assert source.returncode != 0
+    assert decoded_seconds(radio_chain_settings.stream_url) == pytest.approx(1.0, abs=0.05)

@@ -105,6 +105,22 @@ def test_what_listeners_may_not_hear_or_cannot_play_stays_out(
     assert uris(state_dir / ROTATION_FILE) == []
 
 
+def test_an_episode_in_the_playlist_is_not_played_before_its_air_time(
+    world: World, state_dir: Path, clip: Path
+) -> None:
+    """Put in the rotation ahead of time, next week's episode waits for its air time."""
+    upcoming = make_episode(
+        make_show(), 1, audio_file=clip, airs_at=timezone.now() + timedelta(days=7)
+    )
+    PlaylistEntry.objects.create(position=0, episode=upcoming)
+
+    assert write_playlists().rotation == []
+
+    upcoming.airs_at = timezone.now() - timedelta(minutes=1)
+    upcoming.save()
+    assert [track.title for track in write_playlists().rotation] == [upcoming.title]
+
+
 def test_the_episode_scheduled_now_goes_on_air(world: World, state_dir: Path, clip: Path) -> None:
     now = timezone.now()
     show = make_show("Paroles de paix", "paroles")

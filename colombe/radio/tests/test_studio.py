@@ -152,3 +152,23 @@ def test_credentials_are_rate_limited(
     response = client.post(reverse("radio:credential_create"))
     assert response.status_code == 302
     assert HarborCredential.objects.count() == 10
+
+
+def test_other_presenters_see_who_is_live_but_not_their_username(
+    client: Client, world: World, show: Show, english_pages: None
+) -> None:
+    """A username is half a login: only its owner sees it in the studio."""
+    other = make_show("Paroles de paix", "paroles")
+    other.presenters.add(world.charlie)
+    credential = HarborCredential.objects.create(
+        user=world.bob, username="bob-live-7f3a", password_hash="x"
+    )
+    LiveSession.objects.create(credential=credential)
+    for colleague in (world.charlie, world.alice):
+        as_user(client, colleague)
+        html = client.get(reverse("radio:studio")).content.decode()
+        assert "A live source is connected" in html
+        assert "bob-live-7f3a" not in html
+        assert "Presenter: Bob." in html
+    as_user(client, world.bob)
+    assert "bob-live-7f3a" in client.get(reverse("radio:studio")).content.decode()
