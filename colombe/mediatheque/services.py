@@ -23,6 +23,7 @@ from colombe.core.audit import log_action
 from colombe.core.hashtags import get_or_create_hashtags, parse_hashtags
 from colombe.core.markdown import render_markdown
 from colombe.core.ratelimit import hit_key
+from colombe.core.slugs import first_free_slug
 from colombe.groups.models import Group
 from colombe.mediatheque.media_files import CheckedMedia
 from colombe.mediatheque.models import Appearance, MediaItem, Outlet, Subtitle, Theme
@@ -79,15 +80,8 @@ def unique_slug(title: str, published_on: date, exclude_pk: int | None = None) -
     """'journal-de-20h-2026-03-04': the date keeps slugs apart from the archive's fixed
     paths (ajouter, presse, archiver)."""
     base = slugify(title)[:190].strip("-") or "archive"
-    base = f"{base}-{published_on.isoformat()}"
-    slug, number = base, 1
-    others = MediaItem.objects.all()
-    if exclude_pk is not None:
-        others = others.exclude(pk=exclude_pk)
-    while others.filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
+    dated = f"{base}-{published_on.isoformat()}"
+    return first_free_slug(MediaItem.objects.all(), dated, exclude_pk)
 
 
 def outlet_named(name: str, kind: str) -> Outlet:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from colombe.core import policy
 from colombe.core.audit import log_action
 from colombe.core.markdown import render_markdown
+from colombe.core.slugs import first_free_slug
 from colombe.movement.models import Structure
 from colombe.petitions import counters, crypto
 from colombe.petitions.models import Petition, PetitionRevision, Signature
@@ -435,11 +436,7 @@ def unique_slug(title: str) -> str:
     base = slugify(title)[:200].strip("-") or "petition"
     if base in RESERVED_SLUGS:
         base = f"{base}-petition"
-    slug, number = base, 1
-    while Petition.objects.filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
+    return first_free_slug(Petition.objects.all(), base)
 
 
 def checked_fields(fields: dict[str, Any]) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from colombe.core import policy
 from colombe.core.audit import log_action
 from colombe.core.markdown import render_markdown
+from colombe.core.slugs import first_free_slug
 from colombe.mediatheque import services as archive
 from colombe.mediatheque.models import MediaItem, Outlet
 from colombe.mediatheque.processing import start_episode_processing
@@ -76,12 +77,7 @@ def copy_fields(target: Any, fields: dict[str, Any], allowed: tuple[str, ...]) -
 
 
 def unique_show_slug(title: str) -> str:
-    base = slugify(title)[:170].strip("-") or "emission"
-    slug, number = base, 1
-    while Show.objects.filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
+    return first_free_slug(Show.objects.all(), slugify(title)[:170].strip("-") or "emission")
 
 
 def store_artwork(show: Show, artwork: ContentFile | None) -> None:

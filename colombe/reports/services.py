@@ -19,6 +19,7 @@ from colombe.core.audit import log_action
 from colombe.core.hashtags import get_or_create_hashtags, parse_hashtags
 from colombe.core.markdown import render_markdown
 from colombe.core.ratelimit import hit_key
+from colombe.core.slugs import first_free_slug
 from colombe.groups.models import Group, Visibility
 from colombe.movement.models import Structure
 from colombe.reports import photos
@@ -57,15 +58,8 @@ def hashtags_in_body(body: str) -> list[str]:
 
 def unique_slug(title: str, happened_on: date, exclude_pk: int | None = None) -> str:
     base = slugify(title)[:180].strip("-") or "compte-rendu"
-    base = f"{base}-{happened_on.isoformat()}"
-    slug, number = base, 1
-    others = ActionReport.objects.all()
-    if exclude_pk is not None:
-        others = others.exclude(pk=exclude_pk)
-    while others.filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
+    dated = f"{base}-{happened_on.isoformat()}"
+    return first_free_slug(ActionReport.objects.all(), dated, exclude_pk)
 
 
 def group_forces_committee(group: Group | None) -> bool:
