@@ -5,7 +5,9 @@ from django.db.models import QuerySet
 from colombe.core import policy
 from colombe.groups.models import Group
 from colombe.journal.models import Edition
+from colombe.mediatheque.models import MediaItem
 from colombe.movement.models import Structure
+from colombe.radio.models import Show
 
 
 class StructureSitemap(Sitemap[Structure]):
@@ -27,4 +29,22 @@ class EditionSitemap(Sitemap[Edition]):
         return policy.visible(Edition, AnonymousUser()).order_by("number")
 
 
-SITEMAPS = {"structures": StructureSitemap, "groups": GroupSitemap, "journal": EditionSitemap}
+class MediaItemSitemap(Sitemap[MediaItem]):
+    """La mémoire's public items: the movement's memory is meant to be found."""
+
+    def items(self) -> QuerySet[MediaItem]:
+        return policy.visible(MediaItem, AnonymousUser()).order_by("pk")
+
+
+class ShowSitemap(Sitemap[Show]):
+    def items(self) -> QuerySet[Show]:
+        return policy.visible(Show, AnonymousUser()).order_by("pk")
+
+
+SITEMAPS = {
+    "structures": StructureSitemap,
+    "groups": GroupSitemap,
+    "journal": EditionSitemap,
+    "memoire": MediaItemSitemap,
+    "radio": ShowSitemap,
+}

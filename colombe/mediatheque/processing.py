@@ -308,7 +308,13 @@ def convert_audio(
     target: Path,
     media: MediaProbe,
     on_progress: ProgressCallback | None = None,
+    tags: dict[str, str] | None = None,
 ) -> None:
+    """``tags`` (title, artist…) are written after the source's own metadata is dropped:
+    podcast apps show them, and nothing of the uploader's file goes out."""
+    tag_arguments = [
+        part for key, value in (tags or {}).items() for part in ("-metadata", f"{key}={value}")
+    ]
     if media.audio_codecs[0] == "mp3":
         codec = ["-c:a", "copy"]  # already MP3: no second lossy encoding
     else:
@@ -317,7 +323,8 @@ def convert_audio(
         [
             *input_arguments(source),
             *("-map", "0:a:0", "-vn", *codec, "-threads", FFMPEG_THREADS),
-            *("-map_metadata", "-1", "-map_chapters", "-1", "-f", "mp3", f"file:{target}"),
+            *("-map_metadata", "-1", "-map_chapters", "-1", *tag_arguments),
+            *("-f", "mp3", f"file:{target}"),
         ],
         duration=media.duration,
         on_progress=on_progress,
@@ -551,9 +558,13 @@ def convert_episode_audio(episode: Episode, work: Path) -> tuple[Path, float]:
     if not media.has_audio:
         raise ProcessingError(_("The file holds no sound."))
     rendition = work / "episode.mp3"
-    convert_audio(source, rendition, media)
+    convert_audio(source, rendition, media, tags=episode_tags(episode))
     result = check_rendition(rendition, media, video=False)
     return rendition, result.duration or 0
+
+
+def episode_tags(episode: Episode) -> dict[str, str]:
+    return {"title": episode.title, "artist": episode.show.title, "album": "Radio Colombe"}
 
 
 def store_episode_audio(episode: Episode, rendition: Path, duration: float) -> None:

@@ -2,6 +2,7 @@ from django.test import Client
 from django.utils import timezone
 
 from colombe.journal.models import Edition
+from colombe.mediatheque.models import MediaItem
 from tests.personas import SECRET_GROUP_SLUG, World
 
 
@@ -21,3 +22,18 @@ def test_sitemap_lists_published_journal_editions_only(client: Client, world: Wo
     body = client.get("/sitemap.xml").content.decode()
     assert "/journal/1/" in body
     assert "/journal/2/" not in body
+
+
+def test_sitemap_lists_public_archive_items_only(client: Client, world: World) -> None:
+    for slug, visibility in (("reportage-public", "public"), ("reportage-membres", "members")):
+        MediaItem.objects.create(
+            kind=MediaItem.Kind.LINK,
+            title=slug,
+            slug=slug,
+            published_on=timezone.localdate(),
+            external_url="https://example.org/reportage",
+            visibility=visibility,
+        )
+    body = client.get("/sitemap.xml").content.decode()
+    assert "/memoire/reportage-public/" in body
+    assert "reportage-membres" not in body

@@ -340,6 +340,8 @@ def test_an_episode_becomes_the_mp3_the_podcast_feed_encloses(media_root: Path) 
     assert (episode.audio_content_type, episode.audio_size) == ("audio/mpeg", mp3.stat().st_size)
     assert episode.duration_seconds == 3
     assert not uploaded.exists()  # replaced by the MP3
+    tags = ffprobe(mp3)["format"]["tags"]
+    assert (tags["title"], tags["artist"]) == ("Désarmement", "La voix de la paix")
 
 
 def test_a_broken_episode_fails_and_keeps_its_file(media_root: Path, english: None) -> None:
