@@ -514,12 +514,18 @@ def start_processing(item: MediaItem) -> None:
 
 
 def fail_interrupted_items() -> int:
-    """Items left "running" by a worker that died; returns how many were failed."""
+    """Items and radio episodes left "running" by a worker that died; returns how many
+    were failed."""
     timeout = timedelta(seconds=settings.MEDIATHEQUE_PROCESSING_TIMEOUT_SECONDS)
     now = timezone.now()
-    return MediaItem.objects.filter(
-        processing=Processing.RUNNING, updated_at__lt=now - timeout - INTERRUPTED_MARGIN
+    started_before = now - timeout - INTERRUPTED_MARGIN
+    items = MediaItem.objects.filter(
+        processing=Processing.RUNNING, updated_at__lt=started_before
     ).update(processing=Processing.FAILED, processing_error=interrupted(), updated_at=now)
+    episodes = Episode.objects.filter(
+        processing=Processing.RUNNING, processing_started_at__lt=started_before
+    ).update(processing=Processing.FAILED, processing_error=interrupted())
+    return items + episodes
 
 
 # Radio episodes ------------------------------------------------------------------------
@@ -533,7 +539,7 @@ def process_episode(episode: Episode) -> Episode:
     at the end is conditional on the episode still holding the file that was converted,
     so the older conversion changes nothing and the newer one (queued by
     ``start_episode_processing``) wins."""
-    if not claim(Episode, episode.pk):
+    if not claim(Episode, episode.pk, processing_started_at=timezone.now()):
         episode.refresh_from_db()
         return episode
     episode.refresh_from_db()

@@ -314,6 +314,27 @@ def test_items_left_running_by_a_dead_worker_are_failed(settings: Any, english: 
     assert MediaItem.objects.get(pk=working.pk).processing == Processing.RUNNING
 
 
+def test_episodes_left_running_by_a_dead_worker_are_failed(settings: Any, english: None) -> None:
+    settings.MEDIATHEQUE_PROCESSING_TIMEOUT_SECONDS = 3600
+    show = Show.objects.create(title="La voix de la paix", slug="voix-de-la-paix")
+    stuck, working = (
+        Episode.objects.create(
+            show=show,
+            number=number,
+            title=f"n°{number}",
+            processing=Processing.RUNNING,
+            processing_started_at=timezone.now() - timedelta(hours=hours),
+        )
+        for number, hours in ((1, 2), (2, 0))
+    )
+
+    assert fail_interrupted_items() == 1
+
+    stuck.refresh_from_db()
+    assert (stuck.processing, "interrupted" in stuck.processing_error) == (Processing.FAILED, True)
+    assert Episode.objects.get(pk=working.pk).processing == Processing.RUNNING
+
+
 # Radio episodes ------------------------------------------------------------------------
 
 
