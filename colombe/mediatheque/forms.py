@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from colombe.core import policy
 from colombe.core.hashtags import normalise_hashtag
 from colombe.core.models import fold_hashtag
 from colombe.groups.models import Group
@@ -19,7 +20,7 @@ from colombe.mediatheque import media_files
 from colombe.mediatheque.media_files import CheckedMedia
 from colombe.mediatheque.models import MediaItem, Outlet, Theme
 from colombe.mediatheque.services import UPLOADS_PER_DAY, ItemChanges, count_upload
-from colombe.movement.models import Structure, Territory
+from colombe.movement.models import Membership, Structure, Territory
 from colombe.movement.policy import subtree_filter
 
 # Years offered by the timeline's filter: television archives go back a long way.
@@ -42,6 +43,7 @@ FIELD_ORDER = [
     "rights",
     "visibility",
     "group",
+    "structure",
 ]
 TOO_MANY_UPLOADS = "too_many_uploads"
 LANGUAGE_CODE_RE = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$"
@@ -139,6 +141,7 @@ class ItemForm(forms.ModelForm):
             "rights",
             "visibility",
             "group",
+            "structure",
         ]
         widgets = {
             "published_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -159,6 +162,7 @@ class ItemForm(forms.ModelForm):
         )
         self.limit_outlets(visible_items)
         self.limit_groups(user)
+        self.limit_committees(user)
         self.fields["structures"] = forms.ModelMultipleChoiceField(
             label=_("Committees concerned"),
             queryset=Structure.objects.order_by("name"),
@@ -201,6 +205,21 @@ class ItemForm(forms.ModelForm):
         field.queryset = Group.objects.filter(condition).distinct().order_by("name")
         field.label = _("Group (when only its members may see it)")
         field.empty_label = pgettext_lazy("group", "None")
+
+    def limit_committees(self, user: Any) -> None:
+        """Only the committees the person is active in (national administrators: all),
+        and the item's own."""
+        if policy.is_national_admin(user):
+            condition = Q()
+        else:
+            active = Membership.objects.filter(user=user, status=Membership.Status.ACTIVE)
+            condition = Q(pk__in=active.values("structure_id"))
+        if self.instance.structure_id:
+            condition |= Q(pk=self.instance.structure_id)
+        field = cast(forms.ModelChoiceField, self.fields["structure"])
+        field.queryset = Structure.objects.filter(condition).order_by("name")
+        field.label = _("Committee (when only its members may see it)")
+        field.empty_label = pgettext_lazy("committee", "None")
 
     def set_territory_choices(self) -> None:
         field = TerritoryChoiceField(
@@ -245,6 +264,11 @@ class ItemForm(forms.ModelForm):
             self.add_error("group", _("Choose the group whose members may see it."))
         if visibility != MediaItem.Visibility.GROUP:
             cleaned["group"] = None
+        structure = cleaned.get("structure")
+        if visibility == MediaItem.Visibility.COMMITTEE and structure is None:
+            self.add_error("structure", _("Choose the committee whose members may see it."))
+        if visibility != MediaItem.Visibility.COMMITTEE:
+            cleaned["structure"] = None
         return cleaned
 
     def check_source(self, cleaned: dict[str, Any]) -> None:
@@ -273,6 +297,7 @@ class ItemForm(forms.ModelForm):
         }
         fields["visibility"] = data["visibility"]
         fields["group"] = data.get("group")
+        fields["structure"] = data.get("structure")
         if "external_url" in self.fields:
             fields["external_url"] = data.get("external_url") or ""
         return ItemChanges(

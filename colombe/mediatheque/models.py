@@ -66,6 +66,7 @@ class MediaItem(models.Model):
         PUBLIC = "public", _("Public")
         MEMBERS = "members", _("Members of the movement")
         GROUP = "group", _("Members of a group")
+        COMMITTEE = "committee", _("Members of a committee")
 
     class Processing(models.TextChoices):
         # Links, PDFs and images have nothing to convert.
@@ -120,6 +121,16 @@ class MediaItem(models.Model):
         related_name="media_items",
         verbose_name=_("group"),
     )
+    # Set exactly when visibility is "committee": for its active members (a committee
+    # meeting's recording is archived so).
+    structure = models.ForeignKey(
+        Structure,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="committee_media_items",
+        verbose_name=_("committee"),
+    )
 
     # An uploaded file, kept as received (a failed conversion never loses it)…
     original = models.FileField(upload_to="mediatheque/originals/%Y/%m/", blank=True)
@@ -167,6 +178,15 @@ class MediaItem(models.Model):
                 | (~models.Q(visibility="group") & models.Q(group__isnull=True)),
                 name="media_group_iff_group_visibility",
             ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(visibility="committee")
+                    & models.Q(structure__isnull=False)
+                    & models.Q(group__isnull=True)
+                )
+                | (~models.Q(visibility="committee") & models.Q(structure__isnull=True)),
+                name="media_structure_iff_committee_visibility",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -176,8 +196,8 @@ class MediaItem(models.Model):
         return reverse("mediatheque:detail", args=[self.slug])
 
     @property
-    def audit_scope(self) -> Group | None:
-        return self.group
+    def audit_scope(self) -> Group | Structure | None:
+        return self.group or self.structure
 
     @property
     def is_playable(self) -> bool:

@@ -27,7 +27,7 @@ from colombe.core.slugs import first_free_slug
 from colombe.groups.models import Group
 from colombe.mediatheque.media_files import CheckedMedia
 from colombe.mediatheque.models import Appearance, MediaItem, Outlet, Subtitle, Theme
-from colombe.mediatheque.policy import recording_audience
+from colombe.mediatheque.policy import reads_committee_items, recording_audience
 from colombe.mediatheque.processing import start_processing
 from colombe.meetings.models import Recording
 from colombe.movement.models import Structure
@@ -41,6 +41,7 @@ EDITABLE_FIELDS = (
     "rights",
     "visibility",
     "group",
+    "structure",
     "external_url",
 )
 # Each upload is probed by ffprobe and a video or sound converted by ffmpeg: one account
@@ -109,6 +110,8 @@ def _apply(item: MediaItem, changes: ItemChanges) -> None:
         setattr(item, name, value)
     if item.visibility != MediaItem.Visibility.GROUP:
         item.group = None
+    if item.visibility != MediaItem.Visibility.COMMITTEE:
+        item.structure = None
     item.description_html = render_markdown(item.description)
     if changes.new_outlet_name.strip():
         item.outlet = outlet_named(changes.new_outlet_name, changes.new_outlet_kind)
@@ -127,6 +130,13 @@ def _require_group_member(actor: Any, group: Group | None) -> None:
     groups; a forged request learns nothing)."""
     if group is not None and not group.memberships.filter(user=actor).exists():
         raise ArchiveError(_("You can only file an item for a group you belong to."))
+
+
+def _require_committee_member(actor: Any, structure: Structure | None) -> None:
+    """Likewise for a committee's members: filed by one of them, or a national
+    administrator."""
+    if structure is not None and not reads_committee_items(actor, structure.pk):
+        raise ArchiveError(_("You can only file an item for a committee you are active in."))
 
 
 def count_upload(actor: Any) -> bool:
@@ -153,6 +163,7 @@ def create_item(
     with transaction.atomic():
         _apply(item, changes)
         _require_group_member(actor, item.group)
+        _require_committee_member(actor, item.structure)
         if upload is not None:
             item.kind = upload.kind
             item.external_url = ""
@@ -190,13 +201,15 @@ def needs_processing(item: MediaItem) -> bool:
 def update_item(actor: Any, item: MediaItem, changes: ItemChanges) -> MediaItem:
     """Save an item's new description and audience. The permission is checked on the
     item as stored: the edit form has already changed ``item`` to what was posted, and
-    a group's item may be widened only by a current member of that group."""
+    a group's or a committee's item may be widened only by a current member of it."""
     stored = MediaItem.objects.get(pk=item.pk)
     policy.require(actor, "mediatheque.edit", stored)
     with transaction.atomic():
         _apply(item, changes)
         if item.group_id != stored.group_id:
             _require_group_member(actor, item.group)
+        if item.structure_id != stored.structure_id:
+            _require_committee_member(actor, item.structure)
         if item.kind != MediaItem.Kind.LINK:
             item.external_url = ""
         item.save()
@@ -298,8 +311,6 @@ def archive_recording(actor: Any, recording: Recording) -> tuple[MediaItem, bool
     policy.require(actor, "mediatheque.archive_recording", recording)
     meeting = recording.meeting
     audience = recording_audience(meeting)
-    assert audience is not None  # the policy refuses a recording the archive cannot hold
-    visibility, group = audience
     kind, content_type = recording_kind(recording.file.name)
     started = timezone.localtime(recording.started_at)
     with transaction.atomic():
@@ -313,8 +324,9 @@ def archive_recording(actor: Any, recording: Recording) -> tuple[MediaItem, bool
             title=meeting.title,
             published_on=started.date(),
             territory=meeting.owner.territory,
-            visibility=visibility,
-            group=group,
+            visibility=audience.visibility,
+            group=audience.group,
+            structure=audience.structure,
             description=_("Recording of the meeting of %(date)s.")
             % {"date": date_format(started, "DATE_FORMAT")},
             from_recording=recording,

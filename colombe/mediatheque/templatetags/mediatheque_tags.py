@@ -3,8 +3,7 @@ from typing import Any
 from django import template
 
 from colombe.core import policy
-from colombe.mediatheque.policy import recording_audience
-from colombe.meetings.models import Meeting, Recording
+from colombe.meetings.models import Recording
 
 register = template.Library()
 
@@ -26,9 +25,3 @@ def may_archive(context: dict[str, Any], recording: Recording) -> bool:
     """Whether the page's visitor may put the recording in the archive."""
     user = context["request"].user
     return policy.has_perm(user, "mediatheque.archive_recording", recording)
-
-
-@register.filter
-def kept_from_archive(meeting: Meeting) -> bool:
-    """A meeting limited to its committee: the archive has no audience that narrow."""
-    return recording_audience(meeting) is None

@@ -1,5 +1,6 @@
-"""A meeting's recording archived in one click: as closed as the meeting, copied (the
-meeting keeps its own file), converted, and never twice."""
+"""A meeting's recording archived in one click: as closed as the meeting (a committee
+meeting's for the committee's members), copied (the meeting keeps its own file),
+converted, and never twice."""
 
 from datetime import timedelta
 from pathlib import Path
@@ -81,6 +82,7 @@ def test_a_second_click_goes_to_the_same_item(client: Client, world: World) -> N
     [
         (Meeting.Audience.PUBLIC, Visibility.PUBLIC),
         (Meeting.Audience.MOVEMENT, Visibility.MEMBERS),
+        (Meeting.Audience.OWNER, Visibility.COMMITTEE),
     ],
 )
 def test_the_item_is_as_closed_as_the_meeting(
@@ -90,23 +92,6 @@ def test_the_item_is_as_closed_as_the_meeting(
     client.force_login(world.bob)
     client.post(archive_url(recording))
     assert MediaItem.objects.get().visibility == expected
-
-
-def test_a_committee_only_meeting_is_not_archived(
-    client: Client, world: World, english_pages: None
-) -> None:
-    """The archive has no audience as narrow as one committee's members: such a
-    recording stays with the meeting, and the minutes page says why instead of offering
-    the button."""
-    recording = meeting_with_recording(world, audience=Meeting.Audience.OWNER)
-    Minutes.objects.create(meeting=recording.meeting, published_at=timezone.now())
-    minutes = reverse("meetings:minutes", args=[recording.meeting.slug])
-    client.force_login(world.bob)
-    page = client.get(minutes).content.decode()
-    assert "Archive in La mémoire" not in page and archive_url(recording) not in page
-    assert "limited to the organising committee" in page
-    assert client.post(archive_url(recording)).status_code == 403
-    assert not MediaItem.objects.exists()
 
 
 def test_an_invited_moderator_outside_the_group_does_not_archive_its_recording(
