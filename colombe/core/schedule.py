@@ -31,8 +31,9 @@ PERIODIC_TASKS = (
     Periodic("colombe.mailing.tasks.escalate_unacknowledged_circulars", every_seconds=5 * 60),
     # Leaders of under-covered committees: daily run, one email per ISO week.
     Periodic("colombe.mailing.tasks.remind_under_covered_committees", every_seconds=24 * 60 * 60),
-    # Archive conversions a dead worker left "running" end failed (and can be retried).
-    Periodic("colombe.mediatheque.tasks.fail_interrupted_processing", every_seconds=15 * 60),
+    # Conversions a dead worker left "running" end failed (and can be retried); those whose
+    # task was lost are queued again.
+    Periodic("colombe.mediatheque.tasks.sweep_conversions", every_seconds=15 * 60),
     # The radio: the episode on air and the rotation, written for Liquidsoap.
     Periodic("colombe.radio.streaming.tasks.refresh_playlists", every_seconds=60),
 )

@@ -70,6 +70,7 @@ SCALE_TO_720P = (
 # A worker that died mid-conversion leaves its item "running"; the sweep fails it once
 # every bounded step (probe, conversion, poster) would have ended, plus this margin.
 INTERRUPTED_MARGIN = timedelta(minutes=15)
+REQUEUE_BATCH = 100
 
 
 class ProcessingError(Exception):
@@ -528,6 +529,27 @@ def fail_interrupted_items() -> int:
     return items + episodes
 
 
+def requeue_forgotten_conversions() -> int:
+    """Conversions still pending long after they were queued: the task was lost (the
+    process died between the commit and the enqueue). Queue them again — a conversion
+    queued twice runs once (``claim``). Returns how many were queued, at most
+    REQUEUE_BATCH per sweep."""
+    from colombe.mediatheque.tasks import process_episode_task, process_item_task
+
+    queued_before = timezone.now() - INTERRUPTED_MARGIN
+    items = MediaItem.objects.filter(processing=Processing.PENDING, updated_at__lt=queued_before)
+    episodes = Episode.objects.filter(
+        processing=Processing.PENDING, processing_started_at__lt=queued_before
+    )
+    item_ids = list(items.values_list("pk", flat=True)[:REQUEUE_BATCH])
+    episode_ids = list(episodes.values_list("pk", flat=True)[:REQUEUE_BATCH])
+    for item_id in item_ids:
+        process_item_task.enqueue(item_id)
+    for episode_id in episode_ids:
+        process_episode_task.enqueue(episode_id)
+    return len(item_ids) + len(episode_ids)
+
+
 # Radio episodes ------------------------------------------------------------------------
 
 
@@ -601,7 +623,9 @@ def start_episode_processing(episode: Episode) -> None:
 
     if not episode.audio:
         raise ValueError(f"{episode} has no audio file to convert.")
-    Episode.objects.filter(pk=episode.pk).update(processing=Processing.PENDING, processing_error="")
+    Episode.objects.filter(pk=episode.pk).update(
+        processing=Processing.PENDING, processing_error="", processing_started_at=timezone.now()
+    )
     episode.processing = Processing.PENDING
     episode.processing_error = ""
     transaction.on_commit(partial(process_episode_task.enqueue, episode.pk))

@@ -30,7 +30,7 @@ def process_episode_task(episode_id: int) -> str:
 
 
 @task()
-def fail_interrupted_processing() -> int:
-    """Archive items whose conversion was cut off by a dead worker end FAILED (the
-    uploader can start it again); returns how many."""
-    return processing.fail_interrupted_items()
+def sweep_conversions() -> int:
+    """Conversions cut off by a dead worker end FAILED (the uploader can start them
+    again); conversions whose task was lost are queued again. Returns how many."""
+    return processing.fail_interrupted_items() + processing.requeue_forgotten_conversions()

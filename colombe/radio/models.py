@@ -101,7 +101,8 @@ class Episode(models.Model):
         default=MediaItem.Processing.NONE,
     )
     processing_error = models.TextField(blank=True)
-    # When a worker took the conversion: one that died leaves it "running" for the sweep.
+    # When the conversion was queued, then when a worker took it: the sweep re-queues a
+    # conversion whose task was lost and fails one whose worker died.
     processing_started_at = models.DateTimeField(null=True, blank=True)
     # An episode made of audio already in the archive (an interview, a reportage).
     source_item = models.ForeignKey(

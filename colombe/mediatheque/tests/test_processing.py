@@ -20,6 +20,7 @@ from colombe.mediatheque.processing import (
     process_episode,
     process_item,
     progress_writer,
+    requeue_forgotten_conversions,
     run_ffmpeg,
     start_episode_processing,
     start_processing,
@@ -333,6 +334,21 @@ def test_episodes_left_running_by_a_dead_worker_are_failed(settings: Any, englis
     stuck.refresh_from_db()
     assert (stuck.processing, "interrupted" in stuck.processing_error) == (Processing.FAILED, True)
     assert Episode.objects.get(pk=working.pk).processing == Processing.RUNNING
+
+
+def test_a_conversion_whose_task_was_lost_is_queued_again(media_root: Path) -> None:
+    """The process died between the upload's commit and the enqueue: the sweep finds the
+    item still pending long after and queues it again (the immediate backend of the tests
+    then converts it); a recent pending item is left to its own task."""
+    audio = make_audio_clip(media_root / "entretien.mp3", 1)
+    forgotten = item_with_original(audio, kind=MediaItem.Kind.AUDIO, slug="oublie")
+    recent = item_with_original(audio, kind=MediaItem.Kind.AUDIO, slug="recent")
+    MediaItem.objects.filter(pk=forgotten.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+
+    assert requeue_forgotten_conversions() == 1
+
+    assert MediaItem.objects.get(pk=forgotten.pk).processing == Processing.READY
+    assert MediaItem.objects.get(pk=recent.pk).processing == Processing.PENDING
 
 
 # Radio episodes ------------------------------------------------------------------------
