@@ -99,7 +99,9 @@ class MediaItem(models.Model):
         related_name="media_items",
         verbose_name=_("territory concerned"),
     )
-    themes = models.ManyToManyField(Theme, blank=True, related_name="items")
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="items", verbose_name=_("themes")
+    )
     hashtags = models.ManyToManyField(Hashtag, blank=True, related_name="media_items")
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
     description_html = models.TextField(editable=False, blank=True)
