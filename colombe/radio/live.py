@@ -6,11 +6,12 @@ A credential's password is shown once when issued; only its hash is kept. Revoki
 credential refuses its next connection and takes its holder off air if they are live
 with it (Liquidsoap's command socket, ``streaming.control``)."""
 
+import hashlib
+import hmac
 import logging
 import secrets
 from typing import Any
 
-from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
@@ -46,13 +47,20 @@ def _unique_username(user: Any) -> str:
     raise RuntimeError("Could not find a free harbor username.")
 
 
+def password_digest(password: str) -> str:
+    """SHA-256 of the password: enough for a random 144-bit password, which no dictionary
+    holds. A slow password hash would add nothing but let anyone who reaches the harbor
+    burn the server's CPU with wrong logins."""
+    return "sha256$" + hashlib.sha256(password.encode()).hexdigest()
+
+
 def issue_credential(user: Any) -> tuple[HarborCredential, str]:
     """New credentials for ``user``; returns them with the password, which is not kept."""
     policy.require(user, "radio.go_live")
     password = secrets.token_urlsafe(PASSWORD_BYTES)
     with transaction.atomic():
         credential = HarborCredential.objects.create(
-            user=user, username=_unique_username(user), password_hash=make_password(password)
+            user=user, username=_unique_username(user), password_hash=password_digest(password)
         )
         log_action(user, "radio.credential.issued", credential, {"username": credential.username})
     return credential, password
@@ -83,11 +91,10 @@ def check_login(username: str, password: str) -> HarborCredential | None:
         .select_related("user")
         .first()
     )
+    digest = password_digest(password)  # computed either way: same time for any username
     if credential is None:
-        # Hash anyway: the answer takes as long whether the username exists or not.
-        make_password(password)
         return None
-    if not check_password(password, credential.password_hash):
+    if not hmac.compare_digest(digest, credential.password_hash):
         logger.warning("Harbor login refused for %s: wrong password", username)
         return None
     if not (credential.user.is_active and policy.has_perm(credential.user, "radio.go_live")):

@@ -5,7 +5,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth.hashers import check_password
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
@@ -30,7 +29,8 @@ def test_a_presenter_gets_a_personal_username_and_a_password_kept_only_as_a_hash
     assert credential.username.startswith("bob-")
     assert len(password) >= 24
     assert password not in credential.password_hash
-    assert check_password(password, credential.password_hash)
+    assert live.check_login(credential.username, password) == credential
+    assert live.check_login(credential.username, password + "x") is None
     entry = AuditEntry.objects.get(action="radio.credential.issued")
     assert entry.actor == world.bob
     assert password not in str(entry.data)

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth.hashers import check_password
 from django.test import Client
 from django.urls import reverse
 
+from colombe.radio import live
 from colombe.radio.models import HarborCredential, LiveSession, ScheduleSlot, Show
 from colombe.radio.tests.radio_helpers import as_user, make_show, make_slot, use_test_settings
 from tests.personas import World
@@ -90,7 +90,7 @@ def test_new_credentials_are_shown_once(
     response, password = create_credentials(client)
 
     credential = HarborCredential.objects.get(user=world.bob)
-    assert check_password(password, credential.password_hash)
+    assert live.check_login(credential.username, password) == credential
     assert password not in credential.password_hash
     assert "no-store" in response["Cache-Control"]
     html = response.content.decode()
