@@ -91,11 +91,7 @@ def outlet_named(name: str, kind: str) -> Outlet:
     existing = Outlet.objects.filter(name__iexact=name).first()
     if existing is not None:
         return existing
-    base = slugify(name)[:130] or "media"
-    slug, number = base, 1
-    while Outlet.objects.filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
+    slug = first_free_slug(Outlet.objects.all(), slugify(name)[:130] or "media")
     try:
         with transaction.atomic():
             return Outlet.objects.create(name=name, slug=slug, kind=kind)

@@ -6,6 +6,7 @@ then — a draft, or published for next week — it is for the show's presenters
 radio's managers. National administrators run the programme (shows, schedule, playlist);
 presenters edit their own shows' episodes and go live with their personal credentials."""
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -25,11 +26,11 @@ def can_see_show(user: Any, show: Show) -> bool:
     return True
 
 
-def released() -> Q:
-    """Published and on air already, or published without an air time (a podcast only).
-    Episode numbers follow each other: an episode planned for later must not answer to
-    its number before it airs."""
-    aired = Q(airs_at__isnull=True) | Q(airs_at__lte=timezone.now())
+def released(now: datetime | None = None) -> Q:
+    """Published and on air already (at ``now``), or published without an air time (a
+    podcast only). Episode numbers follow each other: an episode planned for later must
+    not answer to its number before it airs."""
+    aired = Q(airs_at__isnull=True) | Q(airs_at__lte=now or timezone.now())
     return Q(status=Episode.Status.PUBLISHED) & aired
 
 

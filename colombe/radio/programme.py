@@ -12,11 +12,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from colombe.mediatheque.models import MediaItem
+from colombe.radio import policy
 from colombe.radio.models import Episode, ScheduleSlot, Show
 
 DAYS_IN_A_WEEK = 7
@@ -172,7 +173,7 @@ def released(episodes: QuerySet[Episode], now: datetime) -> QuerySet[Episode]:
     """Replays among ``episodes``: playable ones that have been on air (or were never
     scheduled), newest first. An episode planned for next week stays off the feed and
     the replays until then."""
-    aired = Q(airs_at__isnull=True) | Q(airs_at__lte=now)
+    aired = policy.released(now)
     # Never-scheduled episodes count from their publication (same order on every database:
     # NULLs sort differently on SQLite and PostgreSQL).
     broadcast = Coalesce("airs_at", "published_at")

@@ -21,13 +21,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
-from colombe.core import policy
 from colombe.mediatheque.models import MediaItem
-from colombe.radio import programme
+from colombe.radio import programme, services
 from colombe.radio.models import Episode, PlaylistEntry
 from colombe.radio.streaming.config import ON_AIR_FILE, ROTATION_FILE, STATION_NAME
 
@@ -99,11 +97,7 @@ def _existing(file: FieldFile) -> Path | None:
 
 
 def item_track(item: MediaItem) -> Track | None:
-    """An archive item's web rendition, when it is audio, ready and public."""
-    if item.kind != MediaItem.Kind.AUDIO or item.processing != MediaItem.Processing.READY:
-        return None
-    if not policy.can_see(AnonymousUser(), item):
-        return None
+    """An archive item's web rendition, when its file is there."""
     path = _existing(item.rendition)
     if path is None:
         return None
@@ -112,34 +106,33 @@ def item_track(item: MediaItem) -> Track | None:
 
 
 def episode_track(episode: Episode, airing: str = "") -> Track | None:
-    """An episode's MP3, when it is published and ready (``programme.playable``)."""
-    if not programme.playable_episodes().filter(pk=episode.pk).exists():
-        return None
+    """An episode's MP3, when its file is there."""
     path = _existing(episode.audio)
     if path is None:
         return None
     return Track(path, episode.title, episode.show.title, episode.duration_seconds, airing)
 
 
-def entry_track(entry: PlaylistEntry) -> Track | None:
-    if entry.item is not None:
-        return item_track(entry.item)
-    if entry.episode is not None and policy.can_see(AnonymousUser(), entry.episode):
-        # Not before its air time: an episode may be put in the rotation ahead of it.
-        return episode_track(entry.episode)
-    return None
-
-
-def rotation_tracks() -> list[Track]:
-    entries = PlaylistEntry.objects.select_related("item__outlet", "episode__show")
-    tracks = [entry_track(entry) for entry in entries]
+def rotation_tracks(now: datetime) -> list[Track]:
+    """The playlist's entries that may go on air: public, converted archive audio
+    (``services.playlist_items``) and episodes already aired (``programme.released``;
+    one may be put in the rotation ahead of its air time). Three queries, whatever the
+    playlist's length."""
+    items = set(services.playlist_items().values_list("pk", flat=True))
+    episodes = set(programme.released(Episode.objects.all(), now).values_list("pk", flat=True))
+    tracks = []
+    for entry in PlaylistEntry.objects.select_related("item__outlet", "episode__show"):
+        if entry.item is not None and entry.item.pk in items:
+            tracks.append(item_track(entry.item))
+        elif entry.episode is not None and entry.episode.pk in episodes:
+            tracks.append(episode_track(entry.episode))
     return [track for track in tracks if track is not None]
 
 
 def on_air_track(now: datetime) -> Track | None:
-    episode = programme.current_episode(now)
     airing = programme.current_slot(now)
-    if episode is None or airing is None:
+    episode = programme.episode_for(airing) if airing is not None else None
+    if airing is None or episode is None:
         return None
     # The slot's start names this airing: the same episode replayed next week airs again.
     start = airing.start.astimezone(UTC).isoformat()
@@ -150,7 +143,7 @@ def write_playlists(state_dir: Path | None = None, now: datetime | None = None) 
     """Write on-air.m3u and playlist.m3u into the radio's state folder."""
     folder = Path(state_dir or settings.RADIO_STATE_DIR)
     on_air = on_air_track(now or timezone.now())
-    rotation = rotation_tracks()
+    rotation = rotation_tracks(now or timezone.now())
     changed = [
         path
         for path, content in (
