@@ -30,6 +30,7 @@ from colombe.mediatheque.models import Appearance, MediaItem, Outlet, Subtitle, 
 from colombe.mediatheque.policy import reads_committee_items, recording_audience
 from colombe.mediatheque.processing import start_processing
 from colombe.meetings.models import Recording
+from colombe.meetings.recordings import recording_type
 from colombe.movement.models import Structure
 
 # What a form may set on an item (besides hashtags, outlet, themes and committees).
@@ -48,9 +49,6 @@ EDITABLE_FIELDS = (
 # may not fill the task queue and the disk. Links cost nothing and are not counted.
 UPLOADS_PER_DAY = 30
 UPLOAD_PERIOD_SECONDS = 24 * 60 * 60
-# Meetings write WebM, MP4, Matroska or Ogg/Opus recordings (see meetings.recordings).
-AUDIO_RECORDING_TYPES = {".opus": "audio/ogg", ".ogg": "audio/ogg", ".mp3": "audio/mpeg"}
-VIDEO_RECORDING_TYPES = {".webm": "video/webm", ".mp4": "video/mp4", ".mkv": "video/x-matroska"}
 
 
 class ArchiveError(Exception):
@@ -291,10 +289,12 @@ def remove_appearance(actor: Any, appearance: Appearance) -> None:
 
 def recording_kind(name: str) -> tuple[str, str]:
     """(kind, content type) from the recording's extension; ffmpeg decides the rest."""
-    suffix = PurePosixPath(name).suffix.lower()
-    if suffix in AUDIO_RECORDING_TYPES:
-        return MediaItem.Kind.AUDIO, AUDIO_RECORDING_TYPES[suffix]
-    return MediaItem.Kind.VIDEO, VIDEO_RECORDING_TYPES.get(suffix, "video/webm")
+    content_type = recording_type(name)
+    if content_type.startswith("audio/"):
+        return MediaItem.Kind.AUDIO, content_type
+    if content_type.startswith("video/"):
+        return MediaItem.Kind.VIDEO, content_type
+    return MediaItem.Kind.VIDEO, "video/webm"  # what Janus recordings are
 
 
 def archived_item(recording: Recording) -> MediaItem | None:

@@ -27,18 +27,8 @@ from colombe.meetings import attendance, byte_ranges
 from colombe.meetings import minutes as minutes_services
 from colombe.meetings.after_forms import ActionItemFormSet, DecisionFormSet, MinutesForm
 from colombe.meetings.models import ChatMessage, Meeting, Minutes, Recording
+from colombe.meetings.recordings import recording_type
 
-# What the recordings are made of (janus-pp-rec and ffmpeg write WebM, Opus or MP4): the
-# browser plays the file only with the right type, and nosniff forbids guessing.
-RECORDING_TYPES = {
-    ".webm": "video/webm",
-    ".mp4": "video/mp4",
-    ".mkv": "video/x-matroska",
-    ".opus": "audio/ogg",
-    ".ogg": "audio/ogg",
-    ".mp3": "audio/mpeg",
-    ".wav": "audio/wav",
-}
 DECISIONS_PREFIX = "decisions"
 ACTIONS_PREFIX = "actions"
 # The submit buttons that add an empty row instead of saving (no JavaScript needed).
@@ -122,11 +112,6 @@ def recordings_for(meeting: Meeting, may_organise: bool) -> list[ListedRecording
         ListedRecording(recording, recording_type(recording.file.name) if recording.file else "")
         for recording in recordings
     ]
-
-
-def recording_type(name: str) -> str:
-    extension = PurePosixPath(name).suffix.lower()
-    return RECORDING_TYPES.get(extension, "application/octet-stream")
 
 
 @require_http_methods(["GET", "POST"])

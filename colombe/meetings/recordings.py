@@ -12,7 +12,7 @@ import math
 import subprocess
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from django.core.files import File
 from django_tasks import task
@@ -23,6 +23,23 @@ logger = logging.getLogger(__name__)
 
 CONVERT_TIMEOUT_SECONDS = 30 * 60  # a two-hour meeting converts in minutes; bound it anyway
 TILE_WIDTH, TILE_HEIGHT = 640, 360
+
+
+# What the recordings are made of (janus-pp-rec and ffmpeg write WebM, Opus or MP4): the
+# browser plays the file only with the right type, and nosniff forbids guessing.
+RECORDING_TYPES = {
+    ".webm": "video/webm",
+    ".mp4": "video/mp4",
+    ".mkv": "video/x-matroska",
+    ".opus": "audio/ogg",
+    ".ogg": "audio/ogg",
+    ".mp3": "audio/mpeg",
+    ".wav": "audio/wav",
+}
+
+
+def recording_type(name: str) -> str:
+    return RECORDING_TYPES.get(PurePosixPath(name).suffix.lower(), "application/octet-stream")
 
 
 class RecordingProcessingError(Exception):
