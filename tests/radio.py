@@ -28,7 +28,7 @@ from colombe.radio.streaming import config as radio_config
 from colombe.radio.streaming.config import StreamingConfig
 from colombe.radio.streaming.icecast import MountStatus, parse_status
 from tests.janus import free_port
-from tests.services import require_service
+from tests.services import require_ffmpeg, require_service
 
 STARTUP_TIMEOUT_SECONDS = 20.0
 STOP_TIMEOUT_SECONDS = 5.0
@@ -185,7 +185,7 @@ def harbor_url(config: StreamingConfig, username: str, password: str) -> str:
 def require_radio_packages() -> None:
     for binary, package in (("icecast2", "icecast2"), ("liquidsoap", "liquidsoap")):
         require_service(binary, shutil.which(binary) is not None, f"apt-get install {package}")
-    require_service("ffmpeg", shutil.which("ffmpeg") is not None, "apt-get install ffmpeg")
+    require_ffmpeg()
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@ import os
 import shutil
 
 import pytest
+from django.conf import settings
 
 
 def require_service(name: str, available: bool, how: str = "") -> None:
@@ -17,3 +18,9 @@ def require_service(name: str, available: bool, how: str = "") -> None:
 
 def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def require_ffmpeg() -> None:
+    """ffmpeg and ffprobe, as the settings name them (Debian package ffmpeg)."""
+    available = shutil.which(settings.FFMPEG_BINARY) and shutil.which(settings.FFPROBE_BINARY)
+    require_service("ffmpeg", bool(available), "apt-get install ffmpeg")

@@ -4,7 +4,6 @@ result."""
 
 import datetime
 import json
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -14,12 +13,6 @@ from django.core.files import File
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 
 from colombe.mediatheque.models import MediaItem
-from tests.services import require_service
-
-
-def require_ffmpeg() -> None:
-    available = bool(shutil.which(settings.FFMPEG_BINARY) and shutil.which(settings.FFPROBE_BINARY))
-    require_service("ffmpeg", available, "apt-get install ffmpeg")
 
 
 def uploaded(path: Path, name: str | None = None) -> SimpleUploadedFile:

@@ -1,6 +1,5 @@
 """Demo archive: a year of generated items of every kind, ready to play, seeded once."""
 
-import shutil
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from colombe.mediatheque.models import Appearance, MediaItem, Outlet, Subtitle, 
 from colombe.mediatheque.policy import visible_items
 from colombe.mediatheque.processing import probe
 from colombe.movement.models import Structure
-from tests.services import require_service
+from tests.services import require_ffmpeg
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -26,18 +25,10 @@ Kind = MediaItem.Kind
 Movement = tuple[dict[str, Structure], core_demo.Cast]
 
 
-def require_ffmpeg(settings: Any) -> None:
-    require_service(
-        "ffmpeg",
-        bool(shutil.which(settings.FFMPEG_BINARY) and shutil.which(settings.FFPROBE_BINARY)),
-        "Install the Debian package ffmpeg.",
-    )
-
-
 def seed_people_and_groups(settings: Any, tmp_path: Path) -> Movement:
     """The demo movement the archive refers to (territories, committees, personas,
     groups), with files and the demo password under ``tmp_path``."""
-    require_ffmpeg(settings)
+    require_ffmpeg()
     settings.VAR_DIR = tmp_path / "var"
     settings.MEDIA_ROOT = tmp_path / "media"
     report = core_demo.SeedReport()

@@ -20,7 +20,8 @@ from colombe.mediatheque.media_files import (
     check_subtitle_upload,
 )
 from colombe.mediatheque.models import MediaItem
-from colombe.mediatheque.tests.media_helpers import require_ffmpeg, uploaded, uploaded_to_disk
+from colombe.mediatheque.tests.media_helpers import uploaded, uploaded_to_disk
+from tests.services import require_ffmpeg
 
 Kind = MediaItem.Kind
 

@@ -29,10 +29,10 @@ from colombe.mediatheque.processing import (
 from colombe.mediatheque.tests.media_helpers import (
     ffprobe,
     item_with_original,
-    require_ffmpeg,
     streams_by_type,
 )
 from colombe.radio.models import Episode, Show
+from tests.services import require_ffmpeg
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 

@@ -13,9 +13,9 @@ from pytest_django.live_server_helper import LiveServer
 
 from colombe.mediatheque.clips import make_video_clip
 from colombe.mediatheque.models import MediaItem
-from colombe.mediatheque.tests.media_helpers import require_ffmpeg
 from tests.browser import OpenContext, force_login
 from tests.personas import World
+from tests.services import require_ffmpeg
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -20,7 +20,7 @@ from colombe.meetings.models import Meeting, Recording
 from colombe.meetings.recordings import process_recording, process_recording_task
 from tests.factories import StructureFactory
 from tests.janus import JanusServer
-from tests.services import require_service
+from tests.services import require_ffmpeg
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -75,7 +75,7 @@ def record_seat(server: JanusServer, directory: Path, name: str, mountpoint_id: 
 
 @pytest.fixture(scope="module")
 def raw_recording(janus_server: JanusServer, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    require_service("ffmpeg", shutil.which("ffmpeg") is not None, "apt-get install ffmpeg")
+    require_ffmpeg()
     directory = tmp_path_factory.mktemp("raw-recording")
     record_seat(janus_server, directory, "seat-1", 9001)
     record_seat(janus_server, directory, "seat-2", 9002)

@@ -2,12 +2,10 @@
 audio is a real MP3 made by ffmpeg (``colombe.mediatheque.clips``)."""
 
 import io
-import shutil
 from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -16,7 +14,7 @@ from PIL import Image
 from colombe.mediatheque.clips import make_audio_clip
 from colombe.mediatheque.models import MediaItem
 from colombe.radio.models import Episode, ScheduleSlot, Show
-from tests.services import require_service
+from tests.services import require_ffmpeg
 
 # Nothing listens on the discard port: the pages must say the stream is not reachable.
 NO_ICECAST = "http://127.0.0.1:9"
@@ -27,11 +25,6 @@ def use_test_settings(settings: Any, tmp_path: Path) -> None:
     developer's running radio must not decide the outcome of a test)."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.RADIO_ICECAST_URL = NO_ICECAST
-
-
-def require_ffmpeg() -> None:
-    available = bool(shutil.which(settings.FFMPEG_BINARY) and shutil.which(settings.FFPROBE_BINARY))
-    require_service("ffmpeg", available, "apt-get install ffmpeg")
 
 
 def as_user(client: Client, user: Any) -> Client:

@@ -21,12 +21,12 @@ from colombe.mediatheque.demo import seed_archive
 from colombe.mediatheque.models import MediaItem
 from colombe.mediatheque.tests.test_demo_archive import (
     Movement,
-    require_ffmpeg,
     seed_people_and_groups,
 )
 from colombe.radio import programme
 from colombe.radio.demo import seed_radio
 from colombe.radio.models import Episode, PlaylistEntry, ScheduleSlot, Show
+from tests.services import require_ffmpeg
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -62,7 +62,7 @@ def test_seed_demo_adds_the_radio_once_even_when_ffmpeg_comes_later(
     """Through the command, as ``make run`` does. Without ffmpeg the shows are on the
     programme without episodes; once it is installed the next run adds the episodes, the
     clips of the archive and the playlist; a third run creates nothing."""
-    require_ffmpeg(settings)
+    require_ffmpeg()
     settings.VAR_DIR = tmp_path / "var"
     settings.MEDIA_ROOT = tmp_path / "media"
     ffmpeg = settings.FFMPEG_BINARY

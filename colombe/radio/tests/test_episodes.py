@@ -25,10 +25,10 @@ from colombe.radio.tests.radio_helpers import (
     make_show,
     make_slot,
     mp3_clip,
-    require_ffmpeg,
     use_test_settings,
 )
 from tests.personas import World
+from tests.services import require_ffmpeg
 
 pytestmark = pytest.mark.django_db
 
