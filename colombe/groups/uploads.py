@@ -67,16 +67,21 @@ def allowed_extensions_text() -> str:
     return ", ".join(sorted({ext for ext in ALLOWED_TYPES if ext != "jpeg"}))
 
 
-def check_upload(upload: UploadedFile) -> CheckedUpload:
-    """Validate ``upload`` and return what to store; raise ValidationError otherwise."""
-    max_bytes = settings.COLOMBE_MAX_UPLOAD_BYTES
+def refuse_too_large(upload: UploadedFile, limit: int) -> int:
+    """The upload's size; a ValidationError that names the limit when it is above."""
     size = upload.size or 0
-    if size > max_bytes:
+    if size > limit:
         raise ValidationError(
             _("This file is too large (%(size)s). The limit is %(limit)s.")
-            % {"size": filesizeformat(size), "limit": filesizeformat(max_bytes)},
+            % {"size": filesizeformat(size), "limit": filesizeformat(limit)},
             code="too_large",
         )
+    return size
+
+
+def check_upload(upload: UploadedFile) -> CheckedUpload:
+    """Validate ``upload`` and return what to store; raise ValidationError otherwise."""
+    size = refuse_too_large(upload, settings.COLOMBE_MAX_UPLOAD_BYTES)
     original_name = os.path.basename(upload.name or "").strip()[:255]
     extension = original_name.rsplit(".", 1)[-1].lower() if "." in original_name else ""
     if extension not in ALLOWED_TYPES:

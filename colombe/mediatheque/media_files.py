@@ -27,7 +27,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from colombe.groups.uploads import reencode_image
+from colombe.groups.uploads import reencode_image, refuse_too_large
 from colombe.mediatheque.models import MediaItem
 from colombe.mediatheque.processing import (
     MIN_PROBE_SCORE,
@@ -139,17 +139,9 @@ def not_audio() -> ValidationError:
 
 
 def checked_size(upload: UploadedFile) -> int:
-    size = upload.size or 0
-    if size == 0:
+    if not upload.size:
         raise ValidationError(_("This file is empty."), code="empty")
-    limit = settings.MEDIATHEQUE_MAX_UPLOAD_BYTES
-    if size > limit:
-        raise ValidationError(
-            _("This file is too large (%(size)s). The limit is %(limit)s.")
-            % {"size": filesizeformat(size), "limit": filesizeformat(limit)},
-            code="too_large",
-        )
-    return size
+    return refuse_too_large(upload, settings.MEDIATHEQUE_MAX_UPLOAD_BYTES)
 
 
 def uploaded_name(upload: UploadedFile) -> str:

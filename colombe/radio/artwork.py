@@ -9,11 +9,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-from colombe.groups.uploads import encode_without_metadata
+from colombe.groups.uploads import encode_without_metadata, refuse_too_large
 
 MIN_SIDE = 1400
 MAX_SIDE = 3000
@@ -24,7 +23,7 @@ BACKGROUND = (255, 255, 255)
 
 def check_artwork(upload: UploadedFile) -> ContentFile:
     """The artwork re-encoded as JPEG, or a ValidationError that says what to change."""
-    check_file_size(upload)
+    refuse_too_large(upload, settings.COLOMBE_MAX_UPLOAD_BYTES)
     unreadable = ValidationError(
         _("This image could not be read. Please upload a JPEG or PNG file."), code="bad_content"
     )
@@ -42,17 +41,6 @@ def check_artwork(upload: UploadedFile) -> ContentFile:
         raise ValidationError(size_rule(), code="wrong_size") from exc
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise unreadable from exc
-
-
-def check_file_size(upload: UploadedFile) -> None:
-    limit = settings.COLOMBE_MAX_UPLOAD_BYTES
-    size = upload.size or 0
-    if size > limit:
-        raise ValidationError(
-            _("This file is too large (%(size)s). The limit is %(limit)s.")
-            % {"size": filesizeformat(size), "limit": filesizeformat(limit)},
-            code="too_large",
-        )
 
 
 def check_format_and_size(image: Image.Image) -> None:
