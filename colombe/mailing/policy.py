@@ -18,6 +18,7 @@ from colombe.mailing.models import Circular, CircularRecipient, MailingList, New
 from colombe.movement.models import Membership, Structure, Territory
 from colombe.movement.policy import (
     coordinates_within,
+    is_active_member,
     is_authenticated,
     leads_or_administers,
     subtree_filter,
@@ -43,12 +44,6 @@ def regions_coordinated_by(user: Any) -> QuerySet[Territory]:
     if not is_authenticated(user):
         return Territory.objects.none()
     return user.coordinated_territories.filter(level=Territory.Level.REGION)
-
-
-def is_active_member(user: Any) -> bool:
-    return is_authenticated(user) and (
-        Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).exists()
-    )
 
 
 def _secret_group_hidden() -> Q:

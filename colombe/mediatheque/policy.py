@@ -23,15 +23,9 @@ from colombe.mediatheque.models import MediaItem
 from colombe.meetings.models import Meeting, Recording
 from colombe.meetings.policy import is_organiser
 from colombe.movement.models import Membership, Structure
-from colombe.movement.policy import is_authenticated
+from colombe.movement.policy import is_active_member, is_authenticated
 
 Audience = MediaItem.Visibility
-
-
-def is_movement_member(user: Any) -> bool:
-    if not is_authenticated(user):
-        return False
-    return Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).exists()
 
 
 def visible_items(user: Any) -> QuerySet[MediaItem]:
@@ -61,7 +55,7 @@ def can_see_item(user: Any, item: MediaItem) -> bool:
 
 @policy.register("mediatheque.add")
 def can_add(user: Any, _nothing: Any = None) -> bool:
-    return is_movement_member(user) or policy.is_national_admin(user)
+    return is_active_member(user) or policy.is_national_admin(user)
 
 
 def is_group_member(user: Any, group_id: int) -> bool:

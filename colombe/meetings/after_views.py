@@ -105,7 +105,10 @@ class ListedRecording:
 def recordings_for(meeting: Meeting, may_organise: bool) -> list[ListedRecording]:
     """Organisers follow every recording (in progress, processing, failed with its error);
     the others see the finished files only."""
-    recordings = Recording.objects.filter(meeting=meeting)
+    # The archive's button reads each recording's meeting and archived item.
+    recordings = Recording.objects.filter(meeting=meeting).select_related(
+        "meeting__group", "meeting__owner", "archived_as"
+    )
     if not may_organise:
         recordings = recordings.filter(status=Recording.Status.READY)
     return [

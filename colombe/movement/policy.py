@@ -21,6 +21,13 @@ def is_authenticated(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False))
 
 
+def is_active_member(user: Any) -> bool:
+    """Active in at least one structure: a member of the movement."""
+    return is_authenticated(user) and (
+        Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).exists()
+    )
+
+
 def active_membership(user: Any, structure: Structure) -> Membership | None:
     if not is_authenticated(user):
         return None
