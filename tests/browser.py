@@ -32,15 +32,23 @@ PASSWORD = "demo-password-123"  # set by tests.factories.UserFactory
 OpenContext = Callable[..., BrowserContext]
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
+def launch_chromium(*extra_args: str) -> Iterator[Browser]:
+    """Debian's Chromium with CHROMIUM_ARGS (and ``extra_args``), for a module-scoped
+    ``browser`` fixture; closed when the fixture ends."""
     executable = chromium_path()
     require_service("Chromium", executable is not None, "apt-get install chromium")
     require_service("axe-core", AXE_SCRIPT.exists(), "npm ci")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=executable, args=[*CHROMIUM_ARGS, *extra_args]
+        )
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    yield from launch_chromium()
 
 
 @pytest.fixture

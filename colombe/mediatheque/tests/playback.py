@@ -5,26 +5,19 @@ playing time to advance — the proof that the browser receives and decodes the 
 
 from collections.abc import Iterator
 
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize
 
-from tests.browser import AXE_SCRIPT, CHROMIUM_ARGS
-from tests.services import chromium_path, require_service
+from tests.browser import launch_chromium
 
 AUTOPLAY_ARGS = ["--autoplay-policy=no-user-gesture-required"]
 PLAYBACK_TIMEOUT_MS = 15_000
+PHONE: ViewportSize = {"width": 390, "height": 844}
+NO_OVERFLOW = "document.documentElement.scrollWidth <= window.innerWidth"
 
 
 def autoplay_browser() -> Iterator[Browser]:
     """The body of a module-scoped ``browser`` fixture that overrides tests.browser's."""
-    executable = chromium_path()
-    require_service("Chromium", executable is not None, "apt-get install chromium")
-    require_service("axe-core", AXE_SCRIPT.exists(), "npm ci")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, args=[*CHROMIUM_ARGS, *AUTOPLAY_ARGS]
-        )
-        yield browser
-        browser.close()
+    yield from launch_chromium(*AUTOPLAY_ARGS)
 
 
 def assert_playing_time_advances(page: Page, selector: str, seconds: float = 0.5) -> None:

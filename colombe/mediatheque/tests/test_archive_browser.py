@@ -12,21 +12,24 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Browser, ViewportSize
+from playwright.sync_api import Browser
 from pytest_django.live_server_helper import LiveServer
 
 from colombe.mediatheque.clips import make_video_clip
 from colombe.mediatheque.models import MediaItem
 from colombe.mediatheque.processing import process_item
-from colombe.mediatheque.tests.playback import assert_playing_time_advances, autoplay_browser
+from colombe.mediatheque.tests.playback import (
+    NO_OVERFLOW,
+    PHONE,
+    assert_playing_time_advances,
+    autoplay_browser,
+)
 from tests.browser import OpenContext, assert_accessible, log_in_with_form, submit, visit
 from tests.personas import World
 from tests.services import require_service
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-PHONE: ViewportSize = {"width": 390, "height": 844}
-NO_OVERFLOW = "document.documentElement.scrollWidth <= window.innerWidth"
 # The page polls the conversion every 2 s and reloads itself once it is done.
 RELOAD_TIMEOUT_MS = 15_000
 

@@ -11,10 +11,15 @@ from datetime import time
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Browser, ViewportSize
+from playwright.sync_api import Browser
 from pytest_django.live_server_helper import LiveServer
 
-from colombe.mediatheque.tests.playback import assert_playing_time_advances, autoplay_browser
+from colombe.mediatheque.tests.playback import (
+    NO_OVERFLOW,
+    PHONE,
+    assert_playing_time_advances,
+    autoplay_browser,
+)
 from colombe.radio.models import ScheduleSlot, Show
 from colombe.radio.streaming.icecast import fetch_status
 from tests.browser import OpenContext, assert_accessible, visit
@@ -22,8 +27,6 @@ from tests.radio import RadioChain
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-PHONE: ViewportSize = {"width": 390, "height": 844}
-NO_OVERFLOW = "document.documentElement.scrollWidth <= window.innerWidth"
 LISTENER_WAIT_SECONDS = 10
 
 
