@@ -4,7 +4,7 @@ French by default, no axe-core violation."""
 import pytest
 from allauth.account.models import EmailAddress
 from django.urls import reverse
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from tests.browser import PASSWORD, OpenContext, assert_accessible, visit
@@ -25,13 +25,13 @@ def test_entrance_pages_with_and_without_errors(
         visit(page, live_server.url + reverse(name))
     visit(page, live_server.url + reverse("account_signup"))
     page.get_by_role("button", name="Créer un compte").last.click()
-    assert page.locator(".error-summary").count() == 1
+    expect(page.locator(".error-summary")).to_have_count(1)
     assert_accessible(page)
     visit(page, live_server.url + reverse("account_login"))
     page.locator("input[name=login]").fill("charlie@example.org")
     page.get_by_label("Mot de passe").fill("wrong")
     page.get_by_role("button", name="Connexion").click()
-    assert page.locator(".error-summary").count() == 1
+    expect(page.locator(".error-summary")).to_have_count(1)
     assert_accessible(page)
 
 
@@ -63,12 +63,12 @@ def test_account_pages(live_server: LiveServer, page: Page, world: World) -> Non
     assert page.locator("main img").count() == 1  # the QR code
     assert_accessible(page)
     page.get_by_role("button", name="Activer").click()
-    assert page.locator(".error-summary").count() == 1
+    expect(page.locator(".error-summary")).to_have_count(1)
     assert_accessible(page)
     visit(page, live_server.url + reverse("accounts:edit_profile"))
     page.get_by_label("Nom affiché").fill("")
     page.get_by_role("button", name="Enregistrer").click()
-    assert page.locator(".error-summary").count() == 1
+    expect(page.locator(".error-summary")).to_have_count(1)
     assert_accessible(page)
 
 

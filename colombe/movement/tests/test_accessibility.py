@@ -3,7 +3,7 @@ violation, for the people who use them (visitor, member, leader, national admin)
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from colombe.accounts.models import User
@@ -37,7 +37,7 @@ def test_public_pages(browser: Browser, live_server: LiveServer, world: World) -
     # The contact form with errors keeps its error summary accessible.
     visit(page, live_server.url + reverse("movement:contact", args=["lyon"]))
     page.get_by_role("button", name="Envoyer").click()
-    assert page.locator(".error-summary").count() == 1
+    expect(page.locator(".error-summary")).to_have_count(1)
     assert_accessible(page)
     page.context.close()
 
@@ -71,7 +71,7 @@ def test_administration_pages(browser: Browser, live_server: LiveServer, world: 
     ]:
         visit(page, live_server.url + url)
     page.get_by_role("button", name="Enregistrer").click()
-    assert page.locator(".error-summary").count() == 1
+    expect(page.locator(".error-summary")).to_have_count(1)
     assert_accessible(page)
     page.context.close()
 
@@ -92,11 +92,11 @@ def test_coordinator_and_partner_pages(
     ]:
         visit(page, live_server.url + url)
     page.get_by_role("button", name="Créer et ajouter").click()
-    assert page.locator(".error-summary").count() == 1
+    expect(page.locator(".error-summary")).to_have_count(1)
     assert_accessible(page)
     visit(page, live_server.url + reverse("movement:territory_coordinators", args=[region.slug]))
     page.get_by_label("Adresse e-mail de la personne").fill("personne@example.org")
     page.get_by_role("button", name="Confier la coordination").click()
-    assert page.locator(".error-summary").count() == 1
+    expect(page.locator(".error-summary")).to_have_count(1)
     assert_accessible(page)
     page.context.close()
