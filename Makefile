@@ -33,6 +33,7 @@ check-deploy: install
 	COLOMBE_ENV=production SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(60))') \
 	  ALLOWED_HOSTS=colombe.example.org REDIS_URL=redis://127.0.0.1:6379/0 \
 	  COLOMBE_SIGNATURE_KEYS=$$($(BIN)/python -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())') \
+	  OUTREACH_SECRET_KEYS=$$($(BIN)/python -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())') \
 	  COLOMBE_EMAIL_HASH_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(40))') \
 	  JANUS_ADMIN_SECRET=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(40))') \
 	  JANUS_ROOM_ADMIN_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(40))') \

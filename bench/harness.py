@@ -78,6 +78,7 @@ def server_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
             "DATABASE_URL": DATABASE_URL,
             "REDIS_URL": REDIS_URL,
             "COLOMBE_SIGNATURE_KEYS": "ZmFrZS1iZW5jaC1rZXktMzItYnl0ZXMtbG9uZy0xMjM=",
+            "OUTREACH_SECRET_KEYS": "ZmFrZS1iZW5jaC1rZXktMzItYnl0ZXMtbG9uZy0xMjM=",
             "COLOMBE_EMAIL_HASH_KEY": "bench-email-hash-key-" + "h" * 20,
             # Benchmarks without video leave Janus unreachable; bench.meetings sets its own.
             "JANUS_ADMIN_SECRET": "bench-janus-admin-secret-" + "j" * 20,

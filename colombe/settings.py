@@ -94,6 +94,17 @@ else:
         "email_hash_key", lambda: secrets.token_urlsafe(32)
     )
 
+# Credentials of the movement's social accounts (colombe.outreach: Mastodon access tokens,
+# Bluesky app passwords) are encrypted at rest the same way, with their own keys.
+if PRODUCTION:
+    OUTREACH_SECRET_KEYS = env_list("OUTREACH_SECRET_KEYS", [])
+    if not OUTREACH_SECRET_KEYS:
+        raise ImproperlyConfigured("OUTREACH_SECRET_KEYS must be set in production.")
+else:
+    OUTREACH_SECRET_KEYS = env_list(
+        "OUTREACH_SECRET_KEYS", [development_secret("outreach_key", fernet_key)]
+    )
+
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
 )
@@ -112,6 +123,7 @@ INSTALLED_APPS = [
     "colombe.journal",
     "colombe.mediatheque",
     "colombe.radio",
+    "colombe.outreach",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -489,3 +501,10 @@ RADIO_CALLBACK_BASE_URL = env_str("RADIO_CALLBACK_BASE_URL", SITE_URL)
 # Where the harbor (the presenters' live input) listens: loopback by default; "0.0.0.0"
 # when presenters connect to it directly from outside (see docs/radio.md).
 RADIO_HARBOR_BIND_ADDRESS = env_str("RADIO_HARBOR_BIND_ADDRESS", "127.0.0.1")
+
+# Social networks (colombe.outreach). The movement's name, used by the naming convention
+# ("{movement} — {name}") and on share images.
+OUTREACH_MOVEMENT_NAME = env_str("OUTREACH_MOVEMENT_NAME", "Colombe")
+# A failed post to Mastodon or Bluesky is tried again this many times (waiting longer
+# each time) before it is marked failed with the network's error.
+OUTREACH_MAX_ATTEMPTS = env_int("OUTREACH_MAX_ATTEMPTS", 5)

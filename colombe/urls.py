@@ -16,6 +16,9 @@ urlpatterns = [
     path("journal/", include("colombe.journal.urls")),
     path("memoire/", include("colombe.mediatheque.urls")),
     path("radio/", include("colombe.radio.urls")),
+    path("reseaux/", include("colombe.outreach.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Last: committee mini-sites live at /<committee-slug>/.
+    path("", include("colombe.outreach.public_urls")),
 ]
