@@ -40,6 +40,7 @@ from colombe.mailing.demo import seed_mailing
 from colombe.mediatheque.demo import seed_archive
 from colombe.meetings.demo import seed_meetings
 from colombe.movement.models import Membership, PartnerOrganisation, Structure, Territory
+from colombe.outreach.demo import seed_outreach
 from colombe.petitions.demo import seed_petitions
 from colombe.petitions.models import Petition, Signature
 from colombe.radio.demo import seed_radio
@@ -876,6 +877,7 @@ def seed_movement(password_hash: str, report: SeedReport) -> None:
     seed_journal(cast.alice, report)
     seed_archive(structures, cast, report)
     seed_radio(cast, report)
+    seed_outreach(structures, cast, report)
 
 
 def seed_demo_petitions(structures: dict[str, Structure], cast: Cast, report: SeedReport) -> None:
