@@ -124,6 +124,8 @@ INSTALLED_APPS = [
     "colombe.mediatheque",
     "colombe.radio",
     "colombe.outreach",
+    "colombe.actions",
+    "colombe.training",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -508,3 +510,8 @@ OUTREACH_MOVEMENT_NAME = env_str("OUTREACH_MOVEMENT_NAME", "Colombe")
 # A failed post to Mastodon or Bluesky is tried again this many times (waiting longer
 # each time) before it is marked failed with the network's error.
 OUTREACH_MAX_ATTEMPTS = env_int("OUTREACH_MAX_ATTEMPTS", 5)
+# Link previews of posts (colombe.outreach.link_preview) fetch only public addresses: a
+# host name that resolves to a private, loopback, link-local or reserved address is
+# refused, except this site's own host (SITE_URL) and the host names listed here
+# (comma-separated), e.g. an intranet whose pages posts link to.
+OUTREACH_LINK_PREVIEW_ALLOWED_HOSTS = env_list("OUTREACH_LINK_PREVIEW_ALLOWED_HOSTS", [])

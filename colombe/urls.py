@@ -17,6 +17,8 @@ urlpatterns = [
     path("memoire/", include("colombe.mediatheque.urls")),
     path("radio/", include("colombe.radio.urls")),
     path("reseaux/", include("colombe.outreach.urls")),
+    path("actions/", include("colombe.actions.urls")),
+    path("formation/", include("colombe.training.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     # Last: committee mini-sites live at /<committee-slug>/.
