@@ -22,8 +22,6 @@ from django.db.models.functions import ExtractYear
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import strip_tags
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -43,7 +41,6 @@ from colombe.meetings.models import Meeting, Recording
 
 PAGE_SIZE = 30
 PRESS_ITEMS = 24
-SHARE_DESCRIPTION_WORDS = 40
 
 
 # The timeline ------------------------------------------------------------------------------
@@ -118,23 +115,6 @@ def timeline(request: HttpRequest) -> HttpResponse:
 # One item ----------------------------------------------------------------------------------
 
 
-def share_card(request: HttpRequest, item: MediaItem) -> dict[str, str]:
-    """What a social network shows when the page is shared. The poster only for public
-    items: others' pages are not readable by the network's robot anyway."""
-    description = Truncator(strip_tags(item.description_html)).words(
-        SHARE_DESCRIPTION_WORDS, truncate=" …"
-    )
-    image = ""
-    if item.visibility == MediaItem.Visibility.PUBLIC and item.poster:
-        image = request.build_absolute_uri(reverse("mediatheque:poster", args=[item.slug]))
-    return {
-        "title": item.title,
-        "description": description or item.get_kind_display(),
-        "url": request.build_absolute_uri(item.get_absolute_url()),
-        "image": image,
-    }
-
-
 def player_context(item: MediaItem, can_edit: bool) -> dict[str, Any]:
     processing = item.processing in (MediaItem.Processing.PENDING, MediaItem.Processing.RUNNING)
     return {
@@ -162,7 +142,6 @@ def detail(request: HttpRequest, item: MediaItem) -> HttpResponse:
         "themes": item.themes.all(),
         "hashtags": item.hashtags.order_by("name"),
         "appearances": item.appearances.all(),
-        "share": share_card(request, item),
         **player_context(item, can_edit),
     }
     return render(request, "mediatheque/detail.html", context)

@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from colombe.movement.models import Membership, PartnerOrganisation, Structure, Territory
+from colombe.outreach.root_slugs import reserved_root_slugs
 
 CONTACT_MESSAGE_MAX_LENGTH = 3000
 JOIN_MESSAGE_MAX_LENGTH = 1000
@@ -100,6 +101,15 @@ class StructureForm(forms.ModelForm):
         field = self.fields["territory"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = territories.order_by("level", "name")
+
+    def clean_slug(self) -> str:
+        slug: str = self.cleaned_data["slug"]
+        # The committee's public page is /<slug>/: another address must not hide it.
+        if slug.lower() in reserved_root_slugs():
+            raise forms.ValidationError(
+                _("This address is used by another part of the site; choose another one.")
+            )
+        return slug
 
 
 class TerritoryForm(forms.ModelForm):

@@ -1,41 +1,25 @@
 """The Open Graph picture of a petition: what social networks show when it is shared.
 
-Made with Pillow, 1200 x 630 (the size every network accepts), with the title and the
-number of signatures. Pictures are cached per count *bucket*, so a petition signed many
-times a second is drawn again only when its rounded figure changes."""
-
-import io
-import textwrap
-from functools import lru_cache
-from pathlib import Path
+The movement's share image (colombe.outreach.share_images: 1200 x 630, its palette and
+typeface) with the petition's title and, in the band, the number of signatures. Pictures
+are cached per count *bucket*, so a petition signed many times a second is drawn again
+only when its rounded figure changes."""
 
 from django.core.cache import cache
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from PIL import Image, ImageDraw, ImageFont
 
+from colombe.outreach import identity, share_images
+from colombe.outreach.identity import FONT_DIR
+from colombe.outreach.identity import font as _font
 from colombe.petitions.models import Petition
 
-WIDTH, HEIGHT = 1200, 630
-MARGIN = 70
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-BACKGROUND = "#1f3a5f"
-TEXT = "#ffffff"
-ACCENT = "#ffd166"
 CACHE_SECONDS = 10 * 60
-TITLE_LINES = 4
 
-Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
-
-
-@lru_cache(maxsize=8)
-def _font(name: str, size: int) -> Font:
-    """DejaVu when installed (fonts-dejavu-core), otherwise Pillow's own font."""
-    path = FONT_DIR / name
-    if path.exists():
-        return ImageFont.truetype(str(path), size)
-    return ImageFont.load_default(size)
+# Where the typeface is looked for, and the loader (colombe.outreach.identity): kept under
+# these names for the tests that take the typeface away.
+__all__ = ["CACHE_SECONDS", "FONT_DIR", "_font", "count_bucket", "petition_image", "render"]
 
 
 def count_bucket(count: int) -> int:
@@ -46,41 +30,25 @@ def count_bucket(count: int) -> int:
     return count - count % step
 
 
-def _wrapped_title(title: str, font: Font, draw: ImageDraw.ImageDraw) -> list[str]:
-    width = 40
-    while width > 10:
-        lines = textwrap.wrap(title, width=width)
-        if all(draw.textlength(line, font=font) <= WIDTH - 2 * MARGIN for line in lines):
-            break
-        width -= 2
-    if len(lines) > TITLE_LINES:
-        lines = lines[:TITLE_LINES]
-        lines[-1] = lines[-1].rstrip(" .,;:") + "…"
-    return lines
-
-
 def render(title: str, count: int) -> bytes:
-    image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
-    draw = ImageDraw.Draw(image)
-    title_font = _font("DejaVuSans-Bold.ttf", 60)
-    y = MARGIN
-    for line in _wrapped_title(title, title_font, draw):
-        draw.text((MARGIN, y), line, font=title_font, fill=TEXT)
-        y += 74
+    image, draw = share_images.canvas()
+    share_images.draw_title(draw, title, share_images.MARGIN, identity.ON_PRIMARY)
+    band_top = share_images.draw_band(draw)
+    middle = band_top + share_images.BAND_HEIGHT // 2
     figure = number_format(count, force_grouping=True)
     caption = ngettext("%(count)s signature", "%(count)s signatures", count) % {"count": figure}
-    draw.rectangle((0, HEIGHT - 150, WIDTH, HEIGHT), fill="#142840")
-    draw.text((MARGIN, HEIGHT - 120), caption, font=_font("DejaVuSans-Bold.ttf", 56), fill=ACCENT)
+    margin = share_images.MARGIN
     draw.text(
-        (WIDTH - MARGIN, HEIGHT - 95),
-        _("Sign on Colombe"),
-        font=_font("DejaVuSans.ttf", 36),
-        fill=TEXT,
-        anchor="ra",
+        (margin, middle), caption, font=_font(identity.BOLD, 56), fill=identity.ACCENT, anchor="lm"
     )
-    output = io.BytesIO()
-    image.save(output, format="PNG", optimize=True)
-    return output.getvalue()
+    draw.text(
+        (share_images.WIDTH - margin, middle),
+        _("Sign on Colombe"),
+        font=_font(identity.REGULAR, 36),
+        fill=identity.ON_PRIMARY,
+        anchor="rm",
+    )
+    return share_images.png(image)
 
 
 def petition_image(petition: Petition, count: int, language: str) -> bytes:

@@ -4,10 +4,8 @@ Read a petition, sign it with one short form, confirm or withdraw from the email
 (a page with a button: confirming is a POST, so mail scanners that follow links change
 nothing), share it, and embed its counter on a partner's site."""
 
-import re
 from collections.abc import Callable
 from typing import cast
-from urllib.parse import quote, urlencode
 
 from csp.decorators import csp_replace
 from django.conf import settings
@@ -19,22 +17,20 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.html import format_html, strip_tags
-from django.utils.text import Truncator
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from colombe.core import policy, ratelimit
+from colombe.outreach import sharing
 from colombe.petitions import altcha, counters, og_image, services
 from colombe.petitions.forms import SignatureForm, clean_source
 from colombe.petitions.models import CounterShard, Petition, next_goal
 from colombe.petitions.policy import group_shown_to
 
 PAGE_SIZE = 25
-MASTODON_INSTANCE = re.compile(r"^(?=.{4,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$")
-DEFAULT_MASTODON_INSTANCE = "mastodon.social"
 # How long the shared parts of a petition page may be reused (a change of the petition or
 # of its counter renders them again sooner).
 PAGE_PARTS_SECONDS = 60
@@ -123,18 +119,13 @@ def page_parts_and_count(request: HttpRequest, petition: Petition) -> tuple[dict
 
 
 def render_page_parts(request: HttpRequest, petition: Petition) -> dict[str, str]:
-    petition_url = request.build_absolute_uri(petition.get_absolute_url())
     context = {
         "petition": petition,
-        "petition_url": petition_url,
-        "description": Truncator(strip_tags(petition.body_html)).words(40, truncate=" …"),
-        "og_image_url": request.build_absolute_uri(
-            reverse("petitions:og_image", args=[petition.slug])
-        ),
+        "card": sharing.share_card(request, petition),
         "widget_url": request.build_absolute_uri(reverse("petitions:widget", args=[petition.slug])),
         "form": SignatureForm(petition=petition),
         "signers": services.latest_public_signers(petition),
-        "share_links": share_links(petition, petition_url),
+        **petition_sharing(request, petition),
     }
     return {
         "head": render_to_string("petitions/_page_head.html", context),
@@ -177,86 +168,30 @@ def counter(request: HttpRequest, slug: str) -> HttpResponse:
 # Sharing ------------------------------------------------------------------------------
 
 
-def share_links(petition: Petition, petition_url: str) -> list[tuple[str, str, str]]:
-    """(network, link text, link) for each network; each shared URL carries
-    ``?source=<network>`` so organisers see where signers come from."""
-
-    def url_for(network: str) -> str:
-        return f"{petition_url}?source={network}"
-
-    def text_with(network: str) -> str:
-        return f"{petition.title} {url_for(network)}"
-
-    def share_on(name: str) -> str:
-        return _("Share on %(network)s") % {"network": name}
-
-    email_body = _("I signed this petition, will you sign it too? %(url)s") % {
-        "url": url_for("email")
+def petition_sharing(request: HttpRequest, petition: Petition) -> dict[str, object]:
+    """The share block of a petition (colombe.outreach.sharing), with the petition's own
+    Mastodon chooser: it answers 404 for a draft, as the petition does."""
+    url = request.build_absolute_uri(petition.get_absolute_url())
+    invitation = _("I signed this petition, will you sign it too?")
+    chooser = reverse("petitions:share_mastodon", args=[petition.slug])
+    return {
+        "share_public": sharing.is_public(petition),
+        "share_links": sharing.share_links(
+            url, petition.title, invitation, mastodon_chooser=chooser
+        ),
+        "copy_text": sharing.copy_text(url, petition.title, invitation),
     }
-    return [
-        (
-            "mastodon",
-            share_on("Mastodon"),
-            reverse("petitions:share_mastodon", args=[petition.slug]),
-        ),
-        (
-            "bluesky",
-            share_on("Bluesky"),
-            "https://bsky.app/intent/compose?" + urlencode({"text": text_with("bluesky")}),
-        ),
-        (
-            "x",
-            share_on("X"),
-            "https://x.com/intent/post?" + urlencode({"text": petition.title, "url": url_for("x")}),
-        ),
-        (
-            "facebook",
-            share_on("Facebook"),
-            "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url_for("facebook")}),
-        ),
-        (
-            "whatsapp",
-            share_on("WhatsApp"),
-            "https://wa.me/?" + urlencode({"text": text_with("whatsapp")}),
-        ),
-        (
-            "telegram",
-            share_on("Telegram"),
-            "https://t.me/share/url?"
-            + urlencode({"url": url_for("telegram"), "text": petition.title}),
-        ),
-        (
-            "email",
-            _("Send by email"),
-            f"mailto:?subject={quote(petition.title)}&body={quote(email_body)}",
-        ),
-    ]
 
 
 @require_GET
 def share_mastodon(request: HttpRequest, slug: str) -> HttpResponse:
-    """Mastodon has no single site: the visitor names their server, then follows a link
-    to its share page. A link, not a redirect, so this URL can never send anyone to a site
-    they did not type themselves."""
     petition = policy.get_visible_or_404(Petition, request.user, slug=slug)
-    instance = request.GET.get("instance", "").strip().lower().removeprefix("https://").strip("/")
-    error = ""
-    share_url = ""
-    if instance:
-        if MASTODON_INSTANCE.match(instance):
-            url = request.build_absolute_uri(petition.get_absolute_url()) + "?source=mastodon"
-            share_url = f"https://{instance}/share?" + urlencode(
-                {"text": f"{petition.title} {url}"}
-            )
-        else:
-            error = _("Type the address of your Mastodon server, for example mastodon.social.")
-    context = {
-        "petition": petition,
-        "instance": instance or DEFAULT_MASTODON_INSTANCE,
-        "share_url": share_url,
-        "error": error,
-    }
-    return render(request, "petitions/share_mastodon.html", context, status=422 if error else 200)
+    return sharing.render_mastodon_chooser(
+        request,
+        path=petition.get_absolute_url() + "?source=mastodon",
+        text=petition.title,
+        action=reverse("petitions:share_mastodon", args=[petition.slug]),
+    )
 
 
 @require_GET
@@ -371,9 +306,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     petition = signature.petition
     context = {
         "petition": petition,
-        "share_links": share_links(
-            petition, request.build_absolute_uri(petition.get_absolute_url())
-        ),
+        **petition_sharing(request, petition),
         **counter_context(petition),
     }
     return render(request, "petitions/confirmed.html", context)
