@@ -11,15 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from colombe.outreach import identity, share_images
-from colombe.outreach.identity import FONT_DIR
-from colombe.outreach.identity import font as _font
 from colombe.petitions.models import Petition
 
 CACHE_SECONDS = 10 * 60
-
-# Where the typeface is looked for, and the loader (colombe.outreach.identity): kept under
-# these names for the tests that take the typeface away.
-__all__ = ["CACHE_SECONDS", "FONT_DIR", "_font", "count_bucket", "petition_image", "render"]
 
 
 def count_bucket(count: int) -> int:
@@ -39,12 +33,16 @@ def render(title: str, count: int) -> bytes:
     caption = ngettext("%(count)s signature", "%(count)s signatures", count) % {"count": figure}
     margin = share_images.MARGIN
     draw.text(
-        (margin, middle), caption, font=_font(identity.BOLD, 56), fill=identity.ACCENT, anchor="lm"
+        (margin, middle),
+        caption,
+        font=identity.font(identity.BOLD, 56),
+        fill=identity.ACCENT,
+        anchor="lm",
     )
     draw.text(
         (share_images.WIDTH - margin, middle),
         _("Sign on Colombe"),
-        font=_font(identity.REGULAR, 36),
+        font=identity.font(identity.REGULAR, 36),
         fill=identity.ON_PRIMARY,
         anchor="rm",
     )

@@ -1,7 +1,6 @@
 """The Open Graph picture shared on social networks."""
 
 import io
-from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -50,16 +49,6 @@ def test_og_image_is_cached_per_count_bucket(world: World) -> None:
 )
 def test_count_bucket_keeps_two_significant_digits(count: int, bucket: int) -> None:
     assert og_image.count_bucket(count) == bucket
-
-
-def test_pillow_default_font_is_used_when_dejavu_is_missing(tmp_path: Path) -> None:
-    og_image._font.cache_clear()
-    try:
-        with mock.patch.object(og_image, "FONT_DIR", tmp_path):
-            png = og_image.render("Pour la paix", 12)
-    finally:
-        og_image._font.cache_clear()
-    assert Image.open(io.BytesIO(png)).size == (1200, 630)
 
 
 def test_different_counts_draw_different_pictures() -> None:
