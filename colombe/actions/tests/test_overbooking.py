@@ -1,0 +1,93 @@
+"""No over-booking: people taking the last places of a slot at the same moment, in real
+threads with their own database connections (a SQLite file whose IMMEDIATE transactions
+run one writer at a time, or PostgreSQL when DATABASE_URL points at it, where the slot's
+row lock makes the second sign-up wait and then count again)."""
+
+import threading
+from collections import Counter
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+
+from colombe.actions import services
+from colombe.actions.models import SignUp, Slot
+from colombe.actions.tests.plan_helpers import plan, slot_of
+from colombe.petitions.tests.test_concurrency import (  # the same real-threads harness
+    THREADS,
+    database_file_for_sqlite,
+    run_at_once,
+)
+from tests import factories
+from tests.personas import World, build_world
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures(database_file_for_sqlite.__name__),
+]
+CAPACITY = 5
+
+
+@pytest.fixture
+def committee() -> World:
+    """The world, built once the database is a file the threads can share."""
+    return build_world()
+
+
+def attempt(slot: Slot, user: object) -> str:
+    try:
+        services.sign_up(user, slot)
+    except services.SlotFull:
+        return "full"
+    return "signed up"
+
+
+def two_at_once(action: Callable[[int], str]) -> Counter[str]:
+    """``action(0)`` and ``action(1)`` released together from two threads."""
+    barrier = threading.Barrier(2)
+    outcomes: Counter[str] = Counter()
+    lock = threading.Lock()
+
+    def worker(number: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            outcome = action(number)
+        except Exception as error:  # reported, so an unexpected one fails the test
+            outcome = f"{type(error).__name__}: {error}"
+        finally:
+            connection.close()
+        with lock:
+            outcomes[outcome] += 1
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+def test_two_people_taking_the_last_place_together(committee: World) -> None:
+    action = plan(committee, slots=(("Distribuer", 2),))
+    slot = slot_of(action, "Distribuer")
+    services.sign_up(committee.bob, slot)
+    people = [committee.charlie, factories.MembershipFactory.create(structure=committee.lyon).user]
+
+    outcomes = two_at_once(lambda n: attempt(slot, people[n]))
+
+    assert outcomes == Counter({"signed up": 1, "full": 1})
+    assert SignUp.objects.filter(slot=slot).count() == 2
+
+
+@pytest.mark.slow
+def test_capacity_holds_when_everyone_signs_up_at_once(committee: World) -> None:
+    action = plan(committee, slots=(("Tenir le stand", CAPACITY),))
+    slot = slot_of(action, "Tenir le stand")
+    people = [
+        factories.MembershipFactory.create(structure=committee.lyon).user for _ in range(THREADS)
+    ]
+
+    outcomes = run_at_once(lambda n: attempt(slot, people[n]))
+
+    assert outcomes == Counter({"signed up": CAPACITY, "full": THREADS - CAPACITY})
+    assert SignUp.objects.filter(slot=slot).count() == CAPACITY
