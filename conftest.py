@@ -11,7 +11,13 @@ from tests.reports import REPORT_FILE
 # ORM calls from that thread are safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytest_plugins = ["tests.browser", "tests.janus", "tests.radio", "tests.smtp_sink"]
+pytest_plugins = [
+    "tests.browser",
+    "tests.fake_networks",
+    "tests.janus",
+    "tests.radio",
+    "tests.smtp_sink",
+]
 
 
 @pytest.fixture

@@ -36,4 +36,12 @@ PERIODIC_TASKS = (
     Periodic("colombe.mediatheque.tasks.sweep_conversions", every_seconds=15 * 60),
     # The radio: the episode on air and the rotation, written for Liquidsoap.
     Periodic("colombe.radio.streaming.tasks.refresh_playlists", every_seconds=60),
+    # Scheduled posts go out to Mastodon and Bluesky (and failed sends are retried);
+    # their boosts, likes and replies are read back.
+    Periodic("colombe.outreach.tasks.publish_due_posts", every_seconds=60),
+    Periodic("colombe.outreach.tasks.fetch_metrics", every_seconds=60 * 60),
+    # Field actions: volunteers are reminded a day before (once per sign-up); the phone
+    # numbers they gave are erased a week after the action.
+    Periodic("colombe.actions.tasks.send_action_reminders", every_seconds=15 * 60),
+    Periodic("colombe.actions.tasks.forget_phone_numbers", every_seconds=24 * 60 * 60),
 )

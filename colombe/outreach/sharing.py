@@ -21,10 +21,12 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
+from django.utils import formats, timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from colombe.actions.models import Action
 from colombe.core import policy
 from colombe.groups.models import Group, Visibility
 from colombe.mediatheque.models import MediaItem
@@ -256,6 +258,13 @@ class ShareKind:
         return str(getattr(obj, "title", "") or obj.name)
 
 
+def action_summary(action: Action) -> str:
+    """When and where, then what the organisers wrote."""
+    when = formats.date_format(timezone.localtime(action.starts_at), "DATETIME_FORMAT")
+    facts = " · ".join([when, f"{action.place}, {action.town}"])
+    return f"{facts}. {words_of(action.description_html)}".strip(". ") or facts
+
+
 def petition_image(petition: Petition) -> SharedImage:
     return SharedImage(reverse("petitions:og_image", args=[petition.slug]), "image/png", *OG_SIZE)
 
@@ -314,6 +323,13 @@ KINDS: dict[str, ShareKind] = {
             owner=lambda item: item.structure.name if item.structure else movement_name(),
             description=lambda item: words_of(item.description_html) or item.get_kind_display(),
             own_image=media_poster,
+        ),
+        ShareKind(
+            "action",
+            Action,
+            label=lambda action: action.get_kind_display(),
+            owner=lambda action: action.structure.name,
+            description=action_summary,
         ),
         ShareKind(
             "emission",

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.test import Client
 
+from colombe.actions.models import Action
+from colombe.actions.tests.plan_helpers import plan
 from colombe.core.tests.search_helpers import make_meeting, make_petition, make_report
 from colombe.mediatheque.models import MediaItem
 from colombe.mediatheque.tests.page_helpers import make_item
@@ -39,6 +41,7 @@ def public_pages(world: World) -> dict[str, Any]:
         ),
         "memoire": make_item(world.bob, title="Reportage France 3"),
         "emission": make_show(),
+        "action": plan(world, title="Tractage au marché de la Croix-Rousse"),
     }
 
 
@@ -54,4 +57,5 @@ def private_pages(world: World) -> dict[str, Any]:
         "memoire": make_item(
             world.bob, title="Vidéo interne", visibility=MediaItem.Visibility.MEMBERS
         ),
+        "action": plan(world, title="Collage interne", visibility=Action.Visibility.MEMBERS),
     }
