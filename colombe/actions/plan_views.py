@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -32,7 +32,6 @@ from colombe.core.spreadsheets import csv_lines
 from colombe.groups.models import Group, GroupMembership
 from colombe.movement.models import Structure, Territory
 from colombe.movement.policy import structures_managed_by, territories_managed_by
-from colombe.outreach import sharing
 
 PAGE_SIZE = 30
 DAYS_PAGE_SIZE = 20
@@ -136,27 +135,9 @@ def slot_rows(request: HttpRequest, action: Action) -> list[dict[str, Any]]:
     return rows
 
 
-def share_context(request: HttpRequest, action: Action) -> dict[str, Any]:
-    """Share links and card of a public action (plain links: nothing is loaded from any
-    network)."""
-    if action.visibility != Action.Visibility.PUBLIC:
-        return {}
-    url = request.build_absolute_uri(action.get_absolute_url())
-    when = formats.date_format(timezone.localtime(action.starts_at), "DATETIME_FORMAT")
-    return {
-        "share_url": url,
-        "share_description": " · ".join(
-            [action.get_kind_display(), when, f"{action.place}, {action.town}"]
-        ),
-        "share_links": sharing.share_links(url, action.title),
-        "copy_text": sharing.copy_text(url, action.title),
-    }
-
-
 def detail_context(request: HttpRequest, action: Action) -> dict[str, Any]:
     user = request.user
     return {
-        **share_context(request, action),
         "action": action,
         "slot_rows": slot_rows(request, action),
         "show_group": action.group is not None and policy.can_see(user, action.group),
@@ -168,7 +149,6 @@ def detail_context(request: HttpRequest, action: Action) -> dict[str, Any]:
         "co_organisers": action.co_organisers.order_by("name"),
         "partners": action.partners.order_by("name"),
         "hashtags": action.hashtags.all(),
-        "is_public": action.visibility == Action.Visibility.PUBLIC,
     }
 
 
