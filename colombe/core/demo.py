@@ -24,6 +24,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from colombe.accounts.models import ProfileVisibility, User
+from colombe.actions.demo import seed_actions
+from colombe.actions.print_demo import seed_print_templates
 from colombe.core.hashtags import get_or_create_hashtags, parse_hashtags
 from colombe.core.markdown import render_markdown
 from colombe.groups.models import (
@@ -45,6 +47,7 @@ from colombe.petitions.demo import seed_petitions
 from colombe.petitions.models import Petition, Signature
 from colombe.radio.demo import seed_radio
 from colombe.reports.demo import seed_reports
+from colombe.training.demo import seed_training
 
 DEMO_EMAIL_DOMAIN = "colombe.example"
 LARGE_COMMITTEE_SLUG_PREFIX = "comite-demo-"
@@ -878,6 +881,9 @@ def seed_movement(password_hash: str, report: SeedReport) -> None:
     seed_archive(structures, cast, report)
     seed_radio(cast, report)
     seed_outreach(structures, cast, report)
+    seed_actions(structures, cast, report)
+    seed_print_templates(cast, report)
+    seed_training(structures, cast, report)
 
 
 def seed_demo_petitions(structures: dict[str, Structure], cast: Cast, report: SeedReport) -> None:

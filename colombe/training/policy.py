@@ -127,6 +127,17 @@ def can_confirm_mentoring(user: Any, request: MentoringRequest) -> bool:
     )
 
 
+@policy.register("training.cancel_mentoring")
+def can_cancel_mentoring(user: Any, request: MentoringRequest) -> bool:
+    """The person who asked may withdraw an open or paired request; the mentor may step
+    back from a pairing (the request opens again)."""
+    if not is_authenticated(user):
+        return False
+    if user.pk == request.requester_id:
+        return request.status in {MentoringRequest.Status.OPEN, MentoringRequest.Status.PAIRED}
+    return user.pk == request.mentor_id and request.status == MentoringRequest.Status.PAIRED
+
+
 @policy.register("training.see_demand")
 def can_see_demand(user: Any, _nothing: Any = None) -> bool:
     return in_communication_group(user)
