@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from colombe.accounts.models import User
+from colombe.actions.models import Action
 from colombe.core.hashtags import get_or_create_hashtags
 from colombe.core.models import AuditEntry
 from colombe.groups.models import (
@@ -38,11 +39,23 @@ from colombe.mailing.models import Circular, CircularAttachment, MailingList, Ne
 from colombe.mediatheque.models import Appearance, MediaItem, Subtitle
 from colombe.meetings.models import Meeting, MeetingInvitation, Minutes, Recording
 from colombe.movement.models import Membership, Territory
+from colombe.outreach.models import PostTarget
 from colombe.petitions import services
 from colombe.petitions.models import Petition
 from colombe.radio.models import Episode, HarborCredential, Show
 from colombe.reports.models import ActionReport, ReportPhoto
-from tests import factories
+from colombe.training.models import Resource
+from tests import factories, matrix_scenes
+from tests.matrix_scenes import (
+    DRAFT_GUIDE_TITLE,
+    PRINT_QUERY,
+    SECRET_ACTION_TITLE,
+    SHARED_PAGE,
+    build_action,
+    build_outreach,
+    build_print_template,
+    build_training,
+)
 from tests.personas import SECRET_GROUP_NAME, SECRET_GROUP_SLUG, World
 from tests.reports import report
 
@@ -55,7 +68,9 @@ PETITION_STATES = (PUBLISHED, DRAFT)
 # Charlie is only a member of: drafts are for organisers.
 PETITION_ORGANISERS = {"bob", "alice"}
 DRAFT_TITLE = "Brouillon Pétrel-Confidentiel"
-MISSING = "groupe-qui-n-existe-pas"
+# Ends with a date, so that it is also a well-formed field action's address (see
+# colombe/actions/plan_urls.py) and the missing action can be compared with the secret one.
+MISSING = "groupe-qui-n-existe-pas-2000-01-01"
 # No other group or structure of the world has this many members, so the number in a page
 # can only come from the secret group.
 SECRET_GROUP_SIZE = 7
@@ -103,8 +118,11 @@ class Scene:
     media: MediaItem
     media_subtitle_pk: int
     media_appearance_pk: int
+    action: Action
+    action_slot_pk: int
     petition: Petition | None = None
     edition: Edition | None = None
+    guide: Resource | None = None
 
 
 @dataclass(frozen=True)
@@ -114,9 +132,12 @@ class Route:
     # Routes whose URL names one group: checked for each visibility, and compared with a
     # group that does not exist.
     group_scoped: bool = False
-    # Routes whose URL names one petition: checked published and as a draft, and the draft
-    # compared with a petition that does not exist.
+    # Routes whose URL names one petition (or another thing that is published or a
+    # draft): checked published and as a draft, and the draft compared with one that does
+    # not exist.
     petition_scoped: bool = False
+    # A query string the page needs (without the "?").
+    query: str = ""
 
     @property
     def variants(self) -> tuple[str, ...]:
@@ -228,6 +249,23 @@ def bad_token(scene: Scene) -> dict[str, Any]:
 
 def lyon_and(pk_of: Callable[[World], int]) -> Callable[[Scene], dict[str, Any]]:
     return lambda scene: {"slug": scene.world.lyon.slug, "pk": pk_of(scene.world)}
+
+
+def action(scene: Scene) -> dict[str, Any]:
+    return {"slug": scene.action.slug}
+
+
+def action_slot(scene: Scene) -> dict[str, Any]:
+    return {"slug": scene.action.slug, "pk": scene.action_slot_pk}
+
+
+def action_share_image(scene: Scene) -> dict[str, Any]:
+    return {"kind": "action", "pk": scene.action.pk}
+
+
+def guide(scene: Scene) -> dict[str, Any]:
+    assert scene.guide is not None
+    return {"slug": scene.guide.slug}
 
 
 # Expectations ---------------------------------------------------------------------------
@@ -382,6 +420,41 @@ def newsletter_managers(other: int = 404) -> Expect:
     """The Lyon list's newsletters are for its managers: Bob leads Lyon, Alice
     administers; Charlie may see the list (403 when he tries to write), Eve may not."""
     return by_persona(anonymous=302, eve=404, charlie=other, bob=200, alice=200)
+
+
+def knows_action(persona: str, visibility: str) -> bool:
+    """The public scene's action is public; an action in a group's space is for the
+    group's members only (national administrators outside it included)."""
+    return visibility == Visibility.PUBLIC or persona in GROUP_MEMBERS
+
+
+def in_action(then: Expect) -> Expect:
+    return lambda persona, visibility: (
+        then(persona, visibility) if knows_action(persona, visibility) else 404
+    )
+
+
+def public_only(persona: str, visibility: str) -> int:
+    """A share image exists for a public page only, members included."""
+    return 200 if visibility == Visibility.PUBLIC else 404
+
+
+def members_object(charlie: int = 200, bob: int = 200, alice: int = 200) -> Expect:
+    """One thing of the movement's internal tools (an account, a post, a campaign, a
+    charter page): it does not exist for visitors and outsiders, who get 404 before any
+    login."""
+    return by_persona(anonymous=404, eve=404, charlie=charlie, bob=bob, alice=alice)
+
+
+def members_thing_after_login(charlie: int = 200, bob: int = 200, alice: int = 200) -> Expect:
+    """The same, for pages that ask anonymous visitors to log in first."""
+    return by_persona(anonymous=302, eve=404, charlie=charlie, bob=bob, alice=alice)
+
+
+def in_guide(persona: str, state: str) -> int:
+    """Guides are public once published; a draft exists for the communication group
+    (Alice) only."""
+    return 200 if state == PUBLISHED or persona == "alice" else 404
 
 
 def in_edition(draft: Expect, published: Expect) -> Expect:
@@ -883,6 +956,192 @@ ROUTES: dict[str, Route] = {
         in_group(readers),
         group_scoped=True,
     ),
+    # actions: Bob's action with one slot, for each group visibility (see build_action).
+    "actions:agenda": Route(no_kwargs, everyone()),
+    "actions:ical": Route(no_kwargs, everyone()),
+    "actions:days": Route(no_kwargs, everyone()),
+    "actions:day": Route(matrix_scenes.national_day_slug, everyone()),
+    "actions:day_create": Route(no_kwargs, admins_only),
+    "actions:day_edit": Route(matrix_scenes.national_day_slug, admins_only),
+    "actions:create": Route(no_kwargs, members_of_the_movement()),
+    "actions:detail": Route(action, in_action(everyone()), group_scoped=True),
+    # Bob planned every action and leads Lyon; Charlie may see them, not organise them.
+    **{
+        f"actions:{name}": Route(action, in_action(leaders_of_lyon), group_scoped=True)
+        for name in ["edit", "cancel", "slot_add", "volunteers", "volunteer_sheet"]
+    },
+    **{
+        f"actions:{name}": Route(action_slot, in_action(leaders_of_lyon), group_scoped=True)
+        for name in ["slot_edit", "slot_remove"]
+    },
+    # POST only: the method is checked before the action is looked up, for everyone.
+    **{
+        f"actions:{name}": Route(action_slot, everyone(405), group_scoped=True)
+        for name in ["sign_up", "withdraw"]
+    },
+    "actions:to_report": Route(action, everyone(405), group_scoped=True),
+    # Printing: committees' members print the national office's templates for their own.
+    "actions:print_material": Route(no_kwargs, members_of_the_movement()),
+    "actions:print_pdf": Route(no_kwargs, members_of_the_movement(), query=PRINT_QUERY),
+    "actions:print_templates": Route(no_kwargs, members_of_the_movement()),
+    "actions:print_template_image": Route(matrix_scenes.print_template, members_of_the_movement()),
+    "actions:print_template_create": Route(no_kwargs, admins_only),
+    **{
+        f"actions:{name}": Route(matrix_scenes.print_template, admins_only)
+        for name in ["print_template_edit", "print_template_delete"]
+    },
+    # outreach: the communication hub, the registry (Lyon's Mastodon account), the charter.
+    **{
+        f"outreach:{name}": Route(no_kwargs, members_of_the_movement())
+        for name in [
+            "home",
+            "accounts",
+            "nonconforming",
+            "naming_rules",
+            "charter",
+            "team",
+            "volunteer",
+        ]
+    },
+    **{
+        f"outreach:{name}": Route(matrix_scenes.lyon_mastodon, members_object())
+        for name in ["account", "account_avatar", "account_banner"]
+    },
+    # Accounts are kept by their structure's leaders and the communication group (Alice).
+    "outreach:account_create": Route(no_kwargs, leaders_of_lyon),
+    **{
+        f"outreach:{name}": Route(matrix_scenes.lyon_mastodon, members_object(charlie=403))
+        for name in ["account_edit", "account_delete"]
+    },
+    # Giving Colombe an account's keys is for the communication group only.
+    **{
+        f"outreach:{name}": Route(matrix_scenes.lyon_mastodon, members_object(charlie=403, bob=403))
+        for name in ["account_connect", "account_disconnect"]
+    },
+    "outreach:naming_rule": Route(lambda s: {"kind": "committee"}, admins_only),
+    "outreach:charter_page": Route(matrix_scenes.charter_page, members_object()),
+    "outreach:charter_page_create": Route(no_kwargs, admins_only),
+    **{
+        f"outreach:{name}": Route(matrix_scenes.charter_page, members_object(charlie=403, bob=403))
+        for name in ["charter_page_edit", "charter_page_delete"]
+    },
+    "outreach:checklist": Route(no_kwargs, admins_only),
+    "outreach:checklist_item_edit": Route(matrix_scenes.checklist_item, admins_only),
+    # POST only: the method is checked before the item, and who asks, are.
+    **{
+        f"outreach:{name}": Route(matrix_scenes.checklist_item, post_only())
+        for name in ["checklist_item_move", "checklist_item_retire", "checklist_item_restore"]
+    },
+    # The team: members see it; POST-only appointing; Bob takes back Lyon's lead.
+    "outreach:team_add": Route(no_kwargs, members_of_the_movement(405)),
+    "outreach:team_remove": Route(matrix_scenes.lyon_lead_role, leaders_of_lyon),
+    # Charlie offered to help ("Relais jeunes"); the others have nothing to withdraw.
+    "outreach:volunteer_withdraw": Route(
+        no_kwargs, by_persona(anonymous=302, eve=403, charlie=200, bob=302, alice=302)
+    ),
+    "outreach:volunteers": Route(no_kwargs, admins_only),
+    # Posts: Bob's Lyon draft with an image, his post in review (nobody reviews their own:
+    # Alice does), a scheduled Lyon post with a target to post by hand and a failed one.
+    **{
+        f"outreach:{name}": Route(no_kwargs, members_of_the_movement())
+        for name in ["posts", "post_create", "calendar", "campaigns"]
+    },
+    **{
+        f"outreach:{name}": Route(matrix_scenes.draft_post, members_object())
+        for name in ["post", "post_edit"]
+    },
+    "outreach:post_image": Route(matrix_scenes.draft_post_image, members_object()),
+    "outreach:post_delete": Route(matrix_scenes.draft_post, members_object(charlie=403)),
+    # POST only, checked once the post is found: those who may read it get 405.
+    **{
+        f"outreach:{name}": Route(matrix_scenes.draft_post, members_object(405, 405, 405))
+        for name in ["post_submit", "post_comment"]
+    },
+    "outreach:post_image_remove": Route(
+        matrix_scenes.draft_post_image, members_object(405, 405, 405)
+    ),
+    "outreach:post_review": Route(
+        matrix_scenes.reviewed_post, members_object(charlie=403, bob=403)
+    ),
+    "outreach:post_unschedule": Route(
+        matrix_scenes.scheduled_post_pk, members_object(405, 405, 405)
+    ),
+    "outreach:target_record": Route(
+        matrix_scenes.scheduled_target(PostTarget.State.PENDING), members_object()
+    ),
+    "outreach:target_retry": Route(
+        matrix_scenes.scheduled_target(PostTarget.State.FAILED), members_object(405, 405, 405)
+    ),
+    "outreach:campaign_create": Route(no_kwargs, admins_only),
+    "outreach:campaign": Route(matrix_scenes.campaign, members_object()),
+    "outreach:campaign_edit": Route(matrix_scenes.campaign, members_object(charlie=403, bob=403)),
+    # Sharing: the Mastodon chooser for a page of the site; share images of public pages
+    # only (the scene's action: public, then in a private and a secret group's space).
+    "outreach:share_mastodon": Route(no_kwargs, everyone(), query=SHARED_PAGE),
+    "outreach:share_image": Route(action_share_image, public_only, group_scoped=True),
+    # Short links: made by members (Bob made this one); following one is public.
+    **{
+        f"outreach:{name}": Route(no_kwargs, members_of_the_movement())
+        for name in ["short_links", "short_link_create"]
+    },
+    "outreach:short_link": Route(matrix_scenes.short_link, members_thing_after_login()),
+    "outreach:short_link_qr": Route(
+        lambda s: {**matrix_scenes.short_link(s), "fmt": "svg"}, members_thing_after_login()
+    ),
+    **{
+        f"outreach:{name}": Route(matrix_scenes.short_link, members_thing_after_login(charlie=403))
+        for name in ["short_link_edit", "short_link_delete"]
+    },
+    "presence:short_link": Route(matrix_scenes.short_link, everyone(302)),
+    # The committee's mini-site, seen with anonymous eyes by everyone.
+    "presence:minisite": Route(lyon, everyone()),
+    "presence:minisite_contact": Route(lyon, everyone(302)),
+    "presence:minisite_contact_sent": Route(lyon, everyone()),
+    # training: Bob's coming session for Lyon (he trains), Charlie's request for help on a
+    # topic Bob helps with, a published guide and a draft one.
+    "training:home": Route(no_kwargs, everyone()),
+    # Eve gets a page saying sessions are for members.
+    "training:sessions": Route(no_kwargs, logged_in()),
+    **{
+        f"training:{name}": Route(no_kwargs, members_of_the_movement())
+        for name in ["session_create", "skills", "trainers", "mentoring", "mentoring_ask"]
+    },
+    **{
+        f"training:{name}": Route(matrix_scenes.session, members_thing_after_login())
+        for name in ["session", "session_ical"]
+    },
+    **{
+        f"training:{name}": Route(matrix_scenes.session, members_thing_after_login(charlie=403))
+        for name in ["session_edit", "session_cancel", "attendance"]
+    },
+    # Nobody has attended a session still to come.
+    "training:feedback": Route(
+        matrix_scenes.session, members_thing_after_login(charlie=403, bob=403, alice=403)
+    ),
+    # POST only: the method is checked before the session is looked up.
+    **{
+        f"training:{name}": Route(matrix_scenes.session, logged_in(405))
+        for name in ["register", "unregister"]
+    },
+    "training:resources": Route(no_kwargs, everyone()),
+    **{
+        f"training:{name}": Route(guide, in_guide, petition_scoped=True)
+        for name in ["resource", "resource_print", "resource_pdf"]
+    },
+    "training:resource_create": Route(no_kwargs, admins_only),
+    "training:resource_edit": Route(matrix_scenes.published_guide, admins_only),
+    "training:demand": Route(no_kwargs, admins_only),
+    # The request is read by Charlie who asked and Bob who may help, not by Alice.
+    "training:mentoring_request": Route(
+        matrix_scenes.charlies_request, members_thing_after_login(alice=404)
+    ),
+    "training:mentoring_cancel": Route(
+        matrix_scenes.charlies_request, members_thing_after_login(bob=403, alice=404)
+    ),
+    **{
+        f"training:{name}": Route(matrix_scenes.charlies_request, logged_in(405))
+        for name in ["mentoring_offer", "mentoring_confirm"]
+    },
 }
 
 
@@ -940,6 +1199,7 @@ def build_scene(world: World, group: Group) -> Scene:
     sent_circular, attachment = build_circular(world, group)
     members_list, draft_newsletter = build_mailing_list(world)
     item, subtitle, appearance = build_media_item(world, group)
+    field_action = build_action(world, group)
     return Scene(
         world=world,
         group=group,
@@ -961,6 +1221,8 @@ def build_scene(world: World, group: Group) -> Scene:
         media=item,
         media_subtitle_pk=subtitle.pk,
         media_appearance_pk=appearance.pk,
+        action=field_action,
+        action_slot_pk=field_action.slots.get().pk,
     )
 
 
@@ -1144,10 +1406,18 @@ def build_scenes(world: World) -> dict[str, Scene]:
     )
     published_edition, draft_edition = build_editions(world)
     build_radio(world)
+    build_print_template()
+    build_outreach(world)
+    published_guide, draft_guide = build_training(world, scenes[Visibility.SECRET].media)
     scenes[PUBLISHED] = replace(
-        scenes[Visibility.PUBLIC], petition=published, edition=published_edition
+        scenes[Visibility.PUBLIC],
+        petition=published,
+        edition=published_edition,
+        guide=published_guide,
     )
-    scenes[DRAFT] = replace(scenes[Visibility.SECRET], petition=draft, edition=draft_edition)
+    scenes[DRAFT] = replace(
+        scenes[Visibility.SECRET], petition=draft, edition=draft_edition, guide=draft_guide
+    )
     return scenes
 
 
@@ -1170,6 +1440,11 @@ def missing_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
     elif "pk" in replaced and "slug" not in replaced:
         replaced["pk"] = MISSING_PK
     return replaced
+
+
+def address(name: str, route: Route, kwargs: dict[str, Any]) -> str:
+    url = reverse(name, kwargs=kwargs)
+    return f"{url}?{route.query}" if route.query else url
 
 
 def body_of(response: Any) -> str:
@@ -1198,11 +1473,12 @@ def leaks(body: str, persona: str, requested_url: str = "") -> list[str]:
             SECRET_REPORT_TITLE,
             SECRET_CIRCULAR_SUBJECT,
             SECRET_MEDIA_TITLE,
+            SECRET_ACTION_TITLE,
         ]
     if persona not in PETITION_ORGANISERS:
         clues.append(DRAFT_TITLE)
     if persona != "alice":
-        clues.append(JOURNAL_DRAFT_TITLE)
+        clues += [JOURNAL_DRAFT_TITLE, DRAFT_GUIDE_TITLE]
     found = [clue for clue in clues if clue in body]
     if persona not in GROUP_MEMBERS and SECRET_GROUP_SIZE_RE.search(body):
         found.append(f"{SECRET_GROUP_SIZE} members")
@@ -1231,7 +1507,7 @@ def test_permission_matrix(world: World, settings: Any, tmp_path: Any) -> None:
     checked = 0
     for name, route in ROUTES.items():
         for variant in route.variants:
-            url = reverse(name, kwargs=route.kwargs(scenes[variant]))
+            url = address(name, route, route.kwargs(scenes[variant]))
             for persona in PERSONAS:
                 checked += 1
                 response = clients[persona].get(url)
@@ -1265,8 +1541,8 @@ def test_outsiders_cannot_tell_a_secret_group_from_a_missing_one(
             continue
         insiders = GROUP_MEMBERS if route.group_scoped else PETITION_ORGANISERS
         kwargs = route.kwargs(scenes[Visibility.SECRET if route.group_scoped else DRAFT])
-        secret_url = reverse(name, kwargs=kwargs)
-        missing_url = reverse(name, kwargs=missing_kwargs(kwargs))
+        secret_url = address(name, route, kwargs)
+        missing_url = address(name, route, missing_kwargs(kwargs))
         for persona in PERSONAS:
             if persona in insiders:
                 continue

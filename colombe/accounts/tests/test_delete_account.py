@@ -39,6 +39,16 @@ PERSONAL_RECORDS = {
     "journal.JournalEditor",
     # A presenter's login to the radio's live input is theirs alone.
     "radio.HarborCredential",
+    # A seat in the communication team and an offer to help ("Relais jeunes") are the
+    # person's; the posts they wrote stay (their author is set to nobody).
+    "outreach.CommunicationRole",
+    "outreach.OutreachVolunteer",
+    # Signing up for an action, registering for a training session, the skills one
+    # declared and one's own requests for help.
+    "actions.SignUp",
+    "training.Registration",
+    "training.Skill",
+    "training.MentoringRequest",
 }
 
 
