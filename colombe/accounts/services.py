@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from colombe.accounts.models import Consent, User
+from colombe.actions.personal_data import actions_data
 from colombe.core.audit import log_action
 from colombe.core.hashtags import get_or_create_hashtags
 from colombe.core.models import AuditEntry
@@ -31,6 +32,8 @@ from colombe.groups.services import forget_invitations_for
 from colombe.mailing.personal_data import forget_addresses, mailing_data
 from colombe.meetings.personal_data import meetings_data
 from colombe.movement.models import Membership
+from colombe.outreach.models import CommunicationRole, OutreachVolunteer, PostComment
+from colombe.training.personal_data import training_data
 
 EXPORT_FORMAT_VERSION = 1
 
@@ -247,6 +250,37 @@ def _contributions(user: User) -> dict[str, Any]:
     }
 
 
+def _outreach(user: User) -> dict[str, Any]:
+    """The "Relais jeunes" offer, communication roles and comments on posts (read here:
+    the outreach app keeps no export of its own)."""
+    volunteer = OutreachVolunteer.objects.filter(user=user).first()
+    roles = CommunicationRole.objects.filter(user=user).select_related("structure")
+    return {
+        "outreach_volunteer": None
+        if volunteer is None
+        else {
+            "creates_content": volunteer.creates_content,
+            "trains_others": volunteer.trains_others,
+            "is_young": volunteer.is_young,
+            "networks": volunteer.networks,
+            "skills": volunteer.skills,
+            "updated_at": _when(volunteer.updated_at),
+        },
+        "communication_roles": [
+            {
+                # No structure: a seat in the national communication group.
+                "structure": r.structure.name if r.structure else None,
+                "appointed_at": _when(r.appointed_at),
+            }
+            for r in roles.order_by("pk")
+        ],
+        "post_comments": [
+            {"post_id": c.post_id, "text": c.body, "written_at": _when(c.created_at)}
+            for c in PostComment.objects.filter(author=user).order_by("pk")
+        ],
+    }
+
+
 def _audit_entries(user: User) -> list[dict[str, Any]]:
     return [
         {
@@ -273,6 +307,9 @@ def personal_data(user: User) -> dict[str, Any]:
         **_contributions(user),
         **meetings_data(user),
         **mailing_data(user, email_addresses_of(user)),
+        **actions_data(user),
+        **training_data(user),
+        **_outreach(user),
         "actions_recorded": _audit_entries(user),
     }
 

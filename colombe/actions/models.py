@@ -172,6 +172,11 @@ class Action(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("actions:detail", args=[self.slug])
 
+    @property
+    def audit_scope(self) -> Group | Structure:
+        """Audit entries about a group's action are as hidden as the group."""
+        return self.group or self.structure
+
 
 class Slot(models.Model):
     """Something volunteers sign up for: a time slot ("distribute from 10 to 12"), a role

@@ -27,7 +27,7 @@ from colombe.core.hashtags import get_or_create_hashtags, parse_hashtags
 from colombe.core.mail import absolute_url, enqueue_templated_email
 from colombe.core.markdown import render_markdown
 from colombe.core.slugs import first_free_slug
-from colombe.groups.models import Group, GroupMembership, Visibility
+from colombe.groups.models import Group, GroupMembership
 from colombe.movement.models import PartnerOrganisation, Structure
 from colombe.reports import services as report_services
 from colombe.reports.models import ActionReport
@@ -87,17 +87,13 @@ def dated_slug(title: str, starts_at: datetime) -> str:
     return f"{slugify(title)[:180].strip('-') or 'action'}-{local_day:%Y-%m-%d}"
 
 
-def unique_slug(title: str, starts_at: datetime, *, secret: bool) -> str:
+def unique_slug(title: str, starts_at: datetime, *, in_group: bool) -> str:
     base = dated_slug(title, starts_at)
-    if secret:
-        # A secret group's action must not be guessable, and a clash must never tell
-        # another organiser (through a "-2" suffix) that it exists.
+    if in_group:
+        # A group's action (private or secret) must not be guessable, and a clash must
+        # never tell another organiser (through a "-2" suffix) that it exists.
         return f"{base}-{secrets.token_hex(4)}"
     return first_free_slug(Action.objects.all(), base)
-
-
-def is_secret(group: Group | None) -> bool:
-    return group is not None and group.visibility == Visibility.SECRET
 
 
 def check_organiser(actor: Any, structure: Structure, group: Group | None) -> None:
@@ -156,7 +152,7 @@ def plan_action(
     action = Action(structure=structure, group=group, created_by=actor)
     _apply(action, fields)
     with transaction.atomic():
-        action.slug = unique_slug(action.title, action.starts_at, secret=is_secret(group))
+        action.slug = unique_slug(action.title, action.starts_at, in_group=group is not None)
         action.save()
         _set_links(action, hashtags, co_organisers, partners)
         log_action(actor, "actions.action.planned", action, {"kind": action.kind})

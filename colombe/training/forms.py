@@ -24,7 +24,7 @@ from colombe.training.models import (
     Topic,
     TrainingSession,
 )
-from colombe.training.policy import structures_organised_by
+from colombe.training.policy import meetings_open_to_the_movement, structures_organised_by
 from colombe.training.services import SkillChoice
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -99,13 +99,14 @@ class SessionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         since = timezone.now() - MEETING_LOOKBACK
         meetings = policy.visible(Meeting, user).filter(
-            starts_at__gte=since, status=Meeting.Status.SCHEDULED
+            meetings_open_to_the_movement(), starts_at__gte=since, status=Meeting.Status.SCHEDULED
         )
         set_choices(self, "structure", structures_organised_by(user))
         set_choices(self, "trainer", possible_trainers(user))
         set_choices(self, "meeting", meetings)
         self.fields["meeting"].help_text = _(
-            "For an online session: a Colombe meeting already scheduled."
+            "For an online session: a Colombe meeting already scheduled, open to all members"
+            " of the movement."
         )
         self.fields["place"].help_text = _("For a session in person: the address.")
 

@@ -1,6 +1,7 @@
 """Mentoring: a member asks for help with a digital task, Colombe tells the members who
-can help (nearest first), the first one to offer is paired with them, and both confirm
-that the session happened."""
+can help (nearest first), the first one to offer is paired with them, the member accepts
+the offer (only then do both see each other's email address), and both confirm that the
+session happened."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -147,7 +148,9 @@ def ask_for_help(
 
 
 def offer_help(mentor: Any, request: MentoringRequest) -> MentoringRequest:
-    """The first offer pairs: the request row is locked, a later offer finds it taken."""
+    """The first offer pairs: the request row is locked, a later offer finds it taken.
+    The person who asked is told who offers, and no address changes hands until they
+    accept (``accept_offer``)."""
     policy.require(mentor, "training.offer_help", request)
     with transaction.atomic():
         locked = MentoringRequest.objects.select_for_update().get(pk=request.pk)
@@ -156,7 +159,8 @@ def offer_help(mentor: Any, request: MentoringRequest) -> MentoringRequest:
         locked.mentor = mentor
         locked.status = Status.PAIRED
         locked.paired_at = timezone.now()
-        locked.save(update_fields=["mentor", "status", "paired_at"])
+        locked.accepted_at = None
+        locked.save(update_fields=["mentor", "status", "paired_at", "accepted_at"])
         log_action(mentor, "training.mentoring.paired", locked)
         enqueue_templated_email(
             to=[locked.requester.email],
@@ -167,6 +171,54 @@ def offer_help(mentor: Any, request: MentoringRequest) -> MentoringRequest:
                 "url": absolute_url(locked.get_absolute_url()),
             },
         )
+    return locked
+
+
+def locked_awaiting_answer(user: Any, request: MentoringRequest) -> MentoringRequest:
+    """The request row, locked, still waiting for ``user``'s answer to the offer."""
+    policy.require(user, "training.answer_offer", request)
+    locked = MentoringRequest.objects.select_for_update().get(pk=request.pk)
+    if not policy.has_perm(user, "training.answer_offer", locked):
+        raise TrainingError(_("This offer is no longer waiting for your answer."))
+    return locked
+
+
+def accept_offer(user: Any, request: MentoringRequest) -> MentoringRequest:
+    """The person who asked says yes: each now sees the other's address, and the helper
+    is told by email (with the address, which they may now use)."""
+    with transaction.atomic():
+        locked = locked_awaiting_answer(user, request)
+        locked.accepted_at = timezone.now()
+        locked.save(update_fields=["accepted_at"])
+        log_action(user, "training.mentoring.accepted", locked)
+        mentor = locked.mentor
+        if mentor is not None:
+            enqueue_templated_email(
+                to=[mentor.email],
+                template="training/email/mentoring_accepted",
+                context={
+                    "request": locked,
+                    "mentor": mentor,
+                    "url": absolute_url(locked.get_absolute_url()),
+                },
+            )
+    return locked
+
+
+def reopen(request: MentoringRequest) -> None:
+    request.status, request.mentor, request.paired_at = Status.OPEN, None, None
+    request.accepted_at = None
+    request.confirmed_by_requester_at = request.confirmed_by_mentor_at = None
+    request.save()
+
+
+def decline_offer(user: Any, request: MentoringRequest) -> MentoringRequest:
+    """The person who asked says no thank you: the request opens again for others; the
+    helper never saw their address."""
+    with transaction.atomic():
+        locked = locked_awaiting_answer(user, request)
+        reopen(locked)
+        log_action(user, "training.mentoring.declined", locked)
     return locked
 
 
@@ -200,11 +252,9 @@ def cancel_mentoring(user: Any, request: MentoringRequest) -> MentoringRequest:
             raise TrainingError(_("This request can no longer be cancelled."))
         if user.pk == locked.requester_id:
             locked.status = Status.CANCELLED
-            action = "training.mentoring.cancelled"
+            locked.save()
+            log_action(user, "training.mentoring.cancelled", locked)
         else:
-            locked.status, locked.mentor, locked.paired_at = Status.OPEN, None, None
-            locked.confirmed_by_requester_at = locked.confirmed_by_mentor_at = None
-            action = "training.mentoring.mentor_withdrew"
-        locked.save()
-        log_action(user, action, locked)
+            reopen(locked)
+            log_action(user, "training.mentoring.mentor_withdrew", locked)
     return locked

@@ -1,5 +1,5 @@
 """Mentoring pages: my requests and offers, asking for help, one request, offering,
-confirming and cancelling."""
+accepting or declining an offer, confirming and cancelling."""
 
 from typing import Any
 
@@ -17,7 +17,7 @@ from colombe.training import forms, mentoring_services
 from colombe.training.mentoring_services import Status
 from colombe.training.models import MentoringRequest
 from colombe.training.pages import render_page
-from colombe.training.policy import helps_with, is_member
+from colombe.training.policy import helps_with, is_member, shares_contact, was_taken_from
 from colombe.training.services import TrainingError
 
 # A member rarely needs more; it keeps a mistaken script from mailing every helper.
@@ -25,6 +25,8 @@ REQUESTS_PER_DAY = 5
 DAY = 24 * 3600
 # The list of open requests shows the most recent; the others wait their turn.
 OPEN_REQUESTS_SHOWN = 30
+# Enough for a generous helper; it stops anyone from collecting requests by the dozen.
+OFFERS_PER_DAY = 10
 
 
 @login_required
@@ -85,6 +87,8 @@ def mentoring_request(request: HttpRequest, asked: MentoringRequest) -> HttpResp
         "is_requester": is_requester,
         "is_mentor": user.pk == asked.mentor_id,
         "may_offer": policy.has_perm(user, "training.offer_help", asked),
+        "may_answer": policy.has_perm(user, "training.answer_offer", asked),
+        "shares_contact": shares_contact(user, asked),
         "may_confirm": policy.has_perm(user, "training.confirm_mentoring", asked),
         "may_cancel": policy.has_perm(user, "training.cancel_mentoring", asked),
         "i_confirmed": (asked.confirmed_by_requester_at if is_requester else None)
@@ -95,32 +99,79 @@ def mentoring_request(request: HttpRequest, asked: MentoringRequest) -> HttpResp
 
 
 def taken_meanwhile(user: Any, pk: int) -> bool:
-    """A request on a topic the user helps with, paired since they opened it: they saw it
-    while it was open, so they may be told someone else was quicker (no 404)."""
-    return (
-        MentoringRequest.objects.filter(pk=pk, topic_id__in=helps_with(user).values("topic_id"))
-        .exclude(status=Status.OPEN)
-        .exclude(mentor=user)
-        .exists()
-    )
+    """A request another helper took since the user opened it: they saw it while it was
+    open, so they may be told someone else was quicker (no 404). Anyone else learns
+    nothing of it (``policy.was_taken_from``)."""
+    asked = MentoringRequest.objects.filter(pk=pk).first()
+    return asked is not None and was_taken_from(user, asked)
+
+
+def offer_refused(request: HttpRequest, message: str) -> HttpResponse:
+    messages.error(request, message)
+    return redirect("training:mentoring")
 
 
 @login_required
 @require_POST
 def mentoring_offer(request: HttpRequest, pk: int) -> HttpResponse:
     if taken_meanwhile(request.user, pk):
-        messages.error(request, str(mentoring_services.ALREADY_TAKEN))
-        return redirect("training:mentoring")
+        return offer_refused(request, str(mentoring_services.ALREADY_TAKEN))
     asked = policy.get_visible_or_404(MentoringRequest, request.user, pk=pk)
     if asked.mentor_id == request.user.pk:  # a second click on the button
         return redirect(asked)
+    policy.require(request.user, "training.offer_help", asked)
+    key = f"training.mentoring_offer:{request.user.pk}"
+    if not ratelimit.hit_key(key, limit=OFFERS_PER_DAY, period_seconds=DAY):
+        return offer_refused(
+            request, _("You have offered help many times today. Thank you! Try again tomorrow.")
+        )
     try:
         mentoring_services.offer_help(request.user, asked)
     except TrainingError as error:
-        messages.error(request, error.message)
-        return redirect("training:mentoring")
-    messages.success(request, _("Thank you! You are paired; contact them to set a time."))
+        return offer_refused(request, error.message)
+    messages.success(
+        request,
+        _("Thank you! We are asking them to accept your offer; you will then see their email."),
+    )
     return redirect(asked)
+
+
+@login_required
+@visible_object_view(MentoringRequest, lookup="pk", perm="training.answer_offer")
+def mentoring_accept(request: HttpRequest, asked: MentoringRequest) -> HttpResponse:
+    """A confirmation page says what will be shared; the POST shares it."""
+    if request.method != "POST":
+        return render_page(request, "training/mentoring_accept.html", {"asked": asked})
+    try:
+        mentoring_services.accept_offer(request.user, asked)
+    except TrainingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("You accepted the offer: you can now write to each other."))
+    return redirect(asked)
+
+
+@login_required
+@visible_object_view(MentoringRequest, lookup="pk", perm="training.answer_offer")
+def mentoring_decline(request: HttpRequest, asked: MentoringRequest) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            mentoring_services.decline_offer(request.user, asked)
+        except TrainingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Offer declined: your request is open again."))
+        return redirect(asked)
+    context = {
+        "title": _("Decline this offer of help?"),
+        "explanation": _(
+            "Your email address is not shared. Your request opens again so that someone else"
+            " can offer."
+        ),
+        "action": _("Decline the offer"),
+        "back": asked.get_absolute_url(),
+    }
+    return render_page(request, "training/confirm.html", context)
 
 
 @login_required

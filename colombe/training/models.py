@@ -213,8 +213,9 @@ class Skill(models.Model):
 
 
 class MentoringRequest(models.Model):
-    """A member asks for help with a digital task; a trainer offers; both confirm the
-    session happened."""
+    """A member asks for help with a digital task; a trainer offers; the member accepts
+    the offer (and with it, that both see each other's email); both confirm the session
+    happened."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("Waiting for a helper")
@@ -250,6 +251,9 @@ class MentoringRequest(models.Model):
         related_name="mentoring_given",
     )
     paired_at = models.DateTimeField(null=True, blank=True)
+    # Set when the person who asked accepts the helper's offer: only then does each see
+    # the other's email address.
+    accepted_at = models.DateTimeField(null=True, blank=True)
     confirmed_by_requester_at = models.DateTimeField(null=True, blank=True)
     confirmed_by_mentor_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -5,7 +5,8 @@ of the movement; active members of a structure organise sessions for it; their o
 trainer, the structure's leaders and national administrators edit them and take
 attendance. Members register; those who attended give feedback. Mentoring requests are
 read by the person who asked, the mentor, and members who declared they can help with the
-topic (pairing needs them); the demand by topic and region is for the communication group.
+topic (pairing needs them); the two email addresses are shown only once the person who
+asked accepted the helper's offer; the demand by topic and region is for the communication group.
 Skills are private to their owner unless they list themselves as trainers."""
 
 from typing import Any
@@ -13,6 +14,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from colombe.core import policy
+from colombe.groups.models import Visibility
+from colombe.meetings.models import Meeting
 from colombe.movement.models import Membership, Structure
 from colombe.movement.policy import is_active_member, is_authenticated, leads_or_administers
 from colombe.outreach.policy import in_communication_group
@@ -42,6 +45,20 @@ def structures_organised_by(user: Any) -> QuerySet[Structure]:
     return Structure.objects.filter(
         memberships__user=user, memberships__status=Membership.Status.ACTIVE
     )
+
+
+def meetings_open_to_the_movement() -> Q:
+    """Meetings every member of the movement may see (``meetings.policy``): not a
+    committee's own or a private or secret group's. A session is for all members, so
+    linking any other meeting would show its title, date and lobby to people it is
+    hidden from."""
+    open_audience = Q(audience__in=[Meeting.Audience.PUBLIC, Meeting.Audience.MOVEMENT])
+    return open_audience & (Q(group__isnull=True) | Q(group__visibility=Visibility.PUBLIC))
+
+
+def may_link_meeting(user: Any, meeting: Meeting) -> bool:
+    open_meetings = Meeting.objects.filter(meetings_open_to_the_movement())
+    return policy.can_see(user, meeting) and open_meetings.filter(pk=meeting.pk).exists()
 
 
 @policy.register("training.create_session")
@@ -113,17 +130,47 @@ def can_ask_for_help(user: Any, _nothing: Any = None) -> bool:
 @policy.register("training.offer_help")
 def can_offer_help(user: Any, request: MentoringRequest) -> bool:
     return (
-        request.status == MentoringRequest.Status.OPEN
+        is_member(user)
+        and request.status == MentoringRequest.Status.OPEN
         and request.requester_id != user.pk
         and helps_with(user).filter(topic_id=request.topic_id).exists()
     )
 
 
+def awaits_acceptance(request: MentoringRequest) -> bool:
+    """A helper offered; the person who asked has not said yes yet."""
+    return request.status == MentoringRequest.Status.PAIRED and request.accepted_at is None
+
+
+@policy.register("training.answer_offer")
+def can_answer_offer(user: Any, request: MentoringRequest) -> bool:
+    """The person who asked accepts the offer (and shares their address) or declines it."""
+    return is_authenticated(user) and user.pk == request.requester_id and awaits_acceptance(request)
+
+
+def shares_contact(user: Any, request: MentoringRequest) -> bool:
+    """Each side sees the other's address once the offer is accepted, never before."""
+    return (
+        request.status == MentoringRequest.Status.PAIRED
+        and request.accepted_at is not None
+        and user.pk in (request.requester_id, request.mentor_id)
+    )
+
+
 @policy.register("training.confirm_mentoring")
 def can_confirm_mentoring(user: Any, request: MentoringRequest) -> bool:
-    return request.status == MentoringRequest.Status.PAIRED and user.pk in (
-        request.requester_id,
-        request.mentor_id,
+    return shares_contact(user, request)
+
+
+def was_taken_from(user: Any, request: MentoringRequest) -> bool:
+    """A member who helps with the topic saw the request while it was open; once another
+    helper took it, it leaves their view, and they may only learn that it was taken
+    (not that it was withdrawn, nor anything of a request they could never see)."""
+    return (
+        is_member(user)
+        and request.status in {MentoringRequest.Status.PAIRED, MentoringRequest.Status.DONE}
+        and user.pk not in (request.requester_id, request.mentor_id)
+        and helps_with(user).filter(topic_id=request.topic_id).exists()
     )
 
 

@@ -29,7 +29,7 @@ from colombe.training.models import (
     Topic,
     TrainingSession,
 )
-from colombe.training.policy import structures_organised_by
+from colombe.training.policy import may_link_meeting, structures_organised_by
 
 SLUG_LENGTH = 200
 
@@ -58,10 +58,19 @@ def apply_session_fields(session: TrainingSession, fields: dict[str, Any]) -> No
     session.materials_html = render_markdown(session.materials)
 
 
+def check_meeting(actor: Any, meeting: Any) -> None:
+    """Every member may see a session: its meeting must be one they may all see."""
+    if meeting is not None and not may_link_meeting(actor, meeting):
+        raise TrainingError(
+            _("Only a meeting open to all members of the movement can host a session.")
+        )
+
+
 def create_session(actor: Any, *, structure: Any, **fields: Any) -> TrainingSession:
     policy.require(actor, "training.create_session")
     if not structures_organised_by(actor).filter(pk=structure.pk).exists():
         raise PermissionDenied
+    check_meeting(actor, fields.get("meeting"))
     with transaction.atomic():
         session = TrainingSession(structure=structure, created_by=actor)
         apply_session_fields(session, fields)
@@ -76,6 +85,7 @@ def update_session(actor: Any, session: TrainingSession, **fields: Any) -> Train
     structure = fields.get("structure", session.structure)
     if not structures_organised_by(actor).filter(pk=structure.pk).exists():
         raise PermissionDenied
+    check_meeting(actor, fields.get("meeting", session.meeting))
     with transaction.atomic():
         apply_session_fields(session, fields)
         session.save()

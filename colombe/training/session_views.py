@@ -64,6 +64,12 @@ def join_is_open(session: TrainingSession) -> bool:
     return meeting.opens_at() <= timezone.now() <= session.ends_at
 
 
+def sees_meeting(user: Any, session: TrainingSession) -> bool:
+    """The lobby's address names the meeting: shown only to those who may see it (a
+    session linked before meetings were checked may hold a hidden one)."""
+    return session.meeting is not None and policy.can_see(user, session.meeting)
+
+
 @login_required
 @visible_object_view(TrainingSession)
 def session(request: HttpRequest, found: TrainingSession) -> HttpResponse:
@@ -80,11 +86,21 @@ def session(request: HttpRequest, found: TrainingSession) -> HttpResponse:
         "places_taken": places_taken,
         "is_full": found.capacity is not None and places_taken >= found.capacity,
         "may_give_feedback": services.may_give_feedback(found, user),
+        "meeting_visible": sees_meeting(user, found),
         "join_open": (registration is not None or may_edit) and join_is_open(found),
         "form": forms.RegistrationForm(),
         "feedback": services.feedback_summary(found) if may_edit else None,
     }
     return render_page(request, "training/session.html", context)
+
+
+def save_session(
+    user: Any, found: TrainingSession | None, fields: dict[str, Any]
+) -> TrainingSession:
+    if found is None:
+        structure = fields.pop("structure")
+        return services.create_session(user, structure=structure, **fields)
+    return services.update_session(user, found, **fields)
 
 
 def session_form_page(request: HttpRequest, found: TrainingSession | None) -> HttpResponse:
@@ -95,11 +111,11 @@ def session_form_page(request: HttpRequest, found: TrainingSession | None) -> Ht
     if not form.is_valid():
         return render_page(request, "training/session_form.html", context, status=422)
     fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-    if found is None:
-        structure = fields.pop("structure")
-        saved = services.create_session(request.user, structure=structure, **fields)
-    else:
-        saved = services.update_session(request.user, found, **fields)
+    try:
+        saved = save_session(request.user, found, fields)
+    except services.TrainingError as error:
+        form.add_error(None, error.message)
+        return render_page(request, "training/session_form.html", context, status=422)
     messages.success(request, _("The session is saved."))
     return redirect(saved)
 

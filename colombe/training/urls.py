@@ -30,6 +30,8 @@ urlpatterns = [
     path("entraide/besoins/", views.demand, name="demand"),
     path("entraide/<int:pk>/", mentoring_views.mentoring_request, name="mentoring_request"),
     path("entraide/<int:pk>/proposer/", mentoring_views.mentoring_offer, name="mentoring_offer"),
+    path("entraide/<int:pk>/accepter/", mentoring_views.mentoring_accept, name="mentoring_accept"),
+    path("entraide/<int:pk>/refuser/", mentoring_views.mentoring_decline, name="mentoring_decline"),
     path(
         "entraide/<int:pk>/confirmer/", mentoring_views.mentoring_confirm, name="mentoring_confirm"
     ),

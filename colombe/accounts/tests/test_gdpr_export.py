@@ -13,10 +13,22 @@ from django.urls import reverse
 from django.utils import timezone
 
 from colombe.accounts.models import Consent, User
+from colombe.actions import services as action_services
+from colombe.actions.tests.plan_helpers import plan, slot_of
 from colombe.core.audit import log_action
 from colombe.core.models import AuditEntry
 from colombe.groups.models import DocumentVersion, JoinRequest
 from colombe.meetings.models import ChatMessage, Meeting, Participant, Registration
+from colombe.outreach.models import CommunicationRole, OutreachVolunteer, PostComment
+from colombe.outreach.models import Post as OutreachPost
+from colombe.training.models import Feedback, MentoringRequest
+from colombe.training.models import Registration as TrainingRegistration
+from colombe.training.tests.training_helpers import (
+    can_help,
+    make_request,
+    make_session,
+    make_topic,
+)
 from tests import factories
 from tests.personas import SECRET_GROUP_NAME, World
 
@@ -222,3 +234,66 @@ def test_export_contains_my_meetings(client: Client, world: World) -> None:
     assert [r["meeting"] for r in data["meeting_registrations"]] == ["Visio de Lyon"]
     assert [a["display_name"] for a in data["meeting_attendance"]] == ["Charlie L."]
     assert [m["text"] for m in data["meeting_chat_messages"]] == ["Bonjour"]
+
+
+def test_export_contains_my_actions_training_and_outreach(client: Client, world: World) -> None:
+    charlie = world.charlie
+    action = plan(world, slots=(("Tracts", 3),))
+    action_services.sign_up(
+        charlie,
+        slot_of(action, "Tracts"),
+        phone="06 12 34 56 78",
+        share_phone=True,
+        comment="Je viens à vélo",
+    )
+    topic = make_topic()
+    session = make_session(world)
+    registration = TrainingRegistration.objects.create(
+        session=session, user=charlie, needs="J'entends mal", attended=True
+    )
+    Feedback.objects.create(registration=registration, usefulness=5, clarity=4, comment="Clair")
+    can_help(charlie, topic)
+    asked = make_request(charlie, topic, details="Partager une pétition")
+    bob_asked = make_request(world.bob, topic)
+    MentoringRequest.objects.filter(pk=bob_asked.pk).update(
+        mentor=charlie, status=MentoringRequest.Status.PAIRED, paired_at=timezone.now()
+    )
+    OutreachVolunteer.objects.create(user=charlie, is_young=True, networks="Instagram")
+    CommunicationRole.objects.create(user=charlie, structure=world.lyon, appointed_by=world.bob)
+    post = OutreachPost.objects.create(structure=world.lyon, text="Rassemblement", author=world.bob)
+    PostComment.objects.create(post=post, author=charlie, body="Ajoutons l'heure")
+    PostComment.objects.create(post=post, author=world.bob, body="Commentaire de Bob")
+
+    sign_in(client, charlie)
+    data = download(client)
+
+    [sign_up] = data["action_sign_ups"]
+    assert (sign_up["action"], sign_up["slot"]) == (action.title, "Tracts")
+    assert (sign_up["phone"], sign_up["comment"]) == ("06 12 34 56 78", "Je viens à vélo")
+    assert [(r["session"], r["needs"], r["attended"]) for r in data["training_registrations"]] == [
+        (session.title, "J'entends mal", True)
+    ]
+    assert [(f["usefulness"], f["comment"]) for f in data["training_feedback"]] == [(5, "Clair")]
+    assert [(s["topic"], s["can_teach"]) for s in data["training_skills"]] == [(topic.name, True)]
+    assert [(r["id"], r["details"]) for r in data["mentoring_requests"]] == [
+        (asked.pk, "Partager une pétition")
+    ]
+    assert [o["request_id"] for o in data["mentoring_offers"]] == [bob_asked.pk]
+    assert data["outreach_volunteer"]["networks"] == "Instagram"
+    assert data["outreach_volunteer"]["is_young"] is True
+    assert [r["structure"] for r in data["communication_roles"]] == ["Comité de Lyon"]
+    assert [c["text"] for c in data["post_comments"]] == ["Ajoutons l'heure"]
+    raw = json.dumps(data, ensure_ascii=False)
+    assert "Commentaire de Bob" not in raw and "bob@example.org" not in raw
+
+
+def test_export_does_not_name_a_secret_groups_action_to_someone_who_left(
+    client: Client, world: World
+) -> None:
+    action = plan(world, title="Action du cercle", group=world.secret_group, slots=(("Tracts", 3),))
+    action_services.sign_up(world.charlie, slot_of(action, "Tracts"))
+    world.secret_group.memberships.filter(user=world.charlie).delete()
+    sign_in(client, world.charlie)
+    data = download(client)
+    assert [(s["action_id"], s["action"]) for s in data["action_sign_ups"]] == [(action.pk, None)]
+    assert "Action du cercle" not in json.dumps(data, ensure_ascii=False)

@@ -1,6 +1,7 @@
 """In a real browser: Dana says she can help with video meetings; Monique, an older member
 of the Lyon committee, reads the training pages in large text, asks for help; Dana sees the
-request, offers, and both confirm that the help took place. Every page has no axe-core
+request and offers; Monique accepts the offer (only then do they see each other's email
+address), and both confirm that the help took place. Every page has no axe-core
 violation, and the pages fit a phone's width."""
 
 from datetime import timedelta
@@ -63,7 +64,7 @@ def test_dana_helps_an_older_member_who_asked(
     force_login(monique_context, url, monique)
     older = monique_context.new_page()
     visit(older, url + reverse("training:home"))
-    older.get_by_role("link", name="Larger text").click()
+    older.locator(".text-size a").click()  # "Larger text", whatever the language
     assert older.locator("body").get_attribute("class") == "large-text"
     size = older.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     assert size >= 21, size
@@ -93,12 +94,26 @@ def test_dana_helps_an_older_member_who_asked(
     submit(dana)
     asked.refresh_from_db()
     assert (asked.status, asked.mentor) == (MentoringRequest.Status.PAIRED, world.dana)
-    submit(dana)  # "The help took place"
+    assert dana.get_by_text(monique.email).count() == 0  # not before Monique accepts
 
-    # Monique sees who helps her, and confirms too.
+    # Monique sees who offers, reads what accepting shares, and accepts.
     visit(older, url + asked.get_absolute_url())
     fits_a_phone(older)
+    assert older.get_by_text(world.dana.email).count() == 0
+    accept = reverse("training:mentoring_accept", args=[asked.pk])
+    older.locator(f"main a[href='{accept}']").click()
+    older.wait_for_url(url + accept)
+    visit(older, older.url)
+    fits_a_phone(older)
+    assert older.get_by_text(monique.email).count() >= 1  # what will be shared
+    submit(older)
     assert older.get_by_text(world.dana.email).count() >= 1
+
+    # Dana now sees how to reach Monique, and says the help took place; Monique too.
+    visit(dana, url + asked.get_absolute_url())
+    assert dana.get_by_text(monique.email).count() >= 1
+    submit(dana)  # "The help took place"
+    visit(older, url + asked.get_absolute_url())
     submit(older)
     asked.refresh_from_db()
     assert asked.status == MentoringRequest.Status.DONE

@@ -44,7 +44,7 @@ Level = Territory.Level
 def test_registration_stops_at_capacity(world: World) -> None:
     session = make_session(world, capacity=1)
     services.register(session, world.charlie, needs="Je viens avec ma tablette")
-    with pytest.raises(services.TrainingError, match="full"):
+    with pytest.raises(services.TrainingError, match="complète"):
         services.register(session, world.bob)
     assert list(session.registrations.values_list("user", flat=True)) == [world.charlie.pk]
     assert AuditEntry.objects.filter(action="training.registration.created").count() == 1
@@ -64,7 +64,7 @@ def test_no_registration_for_outsiders_cancelled_or_started_sessions(world: Worl
     with pytest.raises(Http404):  # eve is no member: sessions do not exist for her
         services.register(session, world.eve)
     started = make_session(world, slug="deja", starts_at=timezone.now() - timedelta(minutes=5))
-    with pytest.raises(services.TrainingError, match="started"):
+    with pytest.raises(services.TrainingError, match="commencé"):
         services.register(started, world.charlie)
     cancelled = make_session(world, slug="annulee", is_cancelled=True)
     with pytest.raises(PermissionDenied):
@@ -285,6 +285,9 @@ def test_both_sides_confirm_before_it_is_done(world: World) -> None:
     helper = member_of(world.lyon, "Aidante")
     can_help(helper, topic)
     asked = mentoring_services.offer_help(helper, make_request(world.charlie, topic))
+    with pytest.raises(PermissionDenied):  # nothing to confirm before the offer is accepted
+        mentoring_services.confirm_mentoring(helper, asked)
+    asked = mentoring_services.accept_offer(world.charlie, asked)
     with pytest.raises(Http404):
         mentoring_services.confirm_mentoring(world.bob, asked)
     asked = mentoring_services.confirm_mentoring(world.charlie, asked)

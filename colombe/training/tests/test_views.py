@@ -313,10 +313,19 @@ def test_ask_for_help_then_a_helper_offers_and_both_confirm(
     client.force_login(helper)
     assert asked.get_absolute_url() in client.get(reverse("training:mentoring")).content.decode()
     client.post(reverse("training:mentoring_offer", args=[asked.pk]))
+    assert world.charlie.email not in client.get(asked.get_absolute_url()).content.decode()
+    client.force_login(world.charlie)
+    offered = client.get(asked.get_absolute_url()).content.decode()
+    assert helper.email not in offered  # not before charlie accepts
+    accept = reverse("training:mentoring_accept", args=[asked.pk])
+    assert accept in offered
+    assert world.charlie.email in client.get(accept).content.decode()  # what will be shared
+    page = client.post(accept, follow=True).content.decode()
+    assert helper.email in page  # accepted: they may now write to each other
+    client.force_login(helper)
+    assert world.charlie.email in client.get(asked.get_absolute_url()).content.decode()
     client.post(reverse("training:mentoring_confirm", args=[asked.pk]))
     client.force_login(world.charlie)
-    page = client.get(asked.get_absolute_url()).content.decode()
-    assert helper.email in page  # paired: they may now write to each other
     done = client.post(reverse("training:mentoring_confirm", args=[asked.pk]), follow=True)
     assert "Both of you confirmed" in done.content.decode()
     assert MentoringRequest.objects.get().status == Status.DONE
