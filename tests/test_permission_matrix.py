@@ -1142,6 +1142,14 @@ ROUTES: dict[str, Route] = {
         f"training:{name}": Route(matrix_scenes.charlies_request, logged_in(405))
         for name in ["mentoring_offer", "mentoring_confirm"]
     },
+    # Only the person who asked accepts or declines an offer, and nobody has offered yet.
+    **{
+        f"training:{name}": Route(
+            matrix_scenes.charlies_request,
+            members_thing_after_login(charlie=403, bob=404, alice=404),
+        )
+        for name in ["mentoring_accept", "mentoring_decline"]
+    },
 }
 
 
