@@ -32,6 +32,9 @@ from tests.personas import World
 
 # An address that is refused at once (a private address): creating a post with a link
 # queues its preview, which must not reach the network during tests.
+# The services' messages are read in English, the source language.
+pytestmark = pytest.mark.usefixtures("english_pages")
+
 QUIET_LINK = "https://10.1.2.3/appel"
 
 

@@ -27,7 +27,7 @@ from tests.fake_networks import (
 )
 from tests.personas import World
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_pages")]
 
 State = PostTarget.State
 STATUSES = "/api/v1/statuses"
