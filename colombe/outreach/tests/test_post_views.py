@@ -242,7 +242,7 @@ def test_approving_schedules_and_emails_the_author(world: World, accounts: Accou
     review = PostReview.objects.get(post=post)
     assert list(review.checked_items.all()) == [item]
     assert [message.to for message in mail.outbox] == [["bob@example.org"]]
-    assert "approved" in str(mail.outbox[0].subject)
+    assert "approuvée" in str(mail.outbox[0].subject)  # emails are always in French
     page = logged_in(world.charlie).get(post.get_absolute_url()).content.decode()
     assert "Is the image described?" in page and "Très bien" in page
 
