@@ -515,3 +515,8 @@ OUTREACH_MAX_ATTEMPTS = env_int("OUTREACH_MAX_ATTEMPTS", 5)
 # refused, except this site's own host (SITE_URL) and the host names listed here
 # (comma-separated), e.g. an intranet whose pages posts link to.
 OUTREACH_LINK_PREVIEW_ALLOWED_HOSTS = env_list("OUTREACH_LINK_PREVIEW_ALLOWED_HOSTS", [])
+# Mastodon and Bluesky servers (colombe.outreach.networks.servers) must be public https://
+# servers: a server address that resolves to this machine or a private network is refused,
+# as a way into the server's own network. Turn this on only to develop or test against a
+# server of your own network (plain http is then accepted for it); never in production.
+OUTREACH_ALLOW_LOCAL_SERVERS = env_bool("OUTREACH_ALLOW_LOCAL_SERVERS", False)

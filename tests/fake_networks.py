@@ -2,7 +2,8 @@
 each, a free port) playing the part of each API our clients use, so that no test reaches
 the internet and every test can check the exact requests sent.
 
-Fixtures (registered in the root ``conftest.py``), one fresh server per test:
+Fixtures (registered in the root ``conftest.py``), one fresh server per test; both turn
+on ``OUTREACH_ALLOW_LOCAL_SERVERS`` for the test (``allow_local_servers``):
 
 - ``fake_mastodon`` — ``url`` is the instance address (``account.api_base_url``),
   ``token`` the access token it accepts. Serves verify_credentials, POST /api/v2/media
@@ -481,7 +482,14 @@ class FakeBluesky(FakeServer):
 
 
 @pytest.fixture
-def fake_mastodon() -> Iterator[FakeMastodon]:
+def allow_local_servers(settings: Any) -> None:
+    """The fakes listen on 127.0.0.1, an address Colombe refuses for a network server
+    unless told otherwise (colombe.outreach.networks.servers)."""
+    settings.OUTREACH_ALLOW_LOCAL_SERVERS = True
+
+
+@pytest.fixture
+def fake_mastodon(allow_local_servers: None) -> Iterator[FakeMastodon]:
     server = FakeMastodon()
     server.start()
     yield server
@@ -489,7 +497,7 @@ def fake_mastodon() -> Iterator[FakeMastodon]:
 
 
 @pytest.fixture
-def fake_bluesky() -> Iterator[FakeBluesky]:
+def fake_bluesky(allow_local_servers: None) -> Iterator[FakeBluesky]:
     server = FakeBluesky()
     server.start()
     yield server

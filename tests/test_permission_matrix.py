@@ -1142,11 +1142,12 @@ ROUTES: dict[str, Route] = {
         f"training:{name}": Route(matrix_scenes.charlies_request, logged_in(405))
         for name in ["mentoring_offer", "mentoring_confirm"]
     },
-    # Only the person who asked accepts or declines an offer, and nobody has offered yet.
+    # Only the person who asked accepts or declines an offer, and nobody has offered yet;
+    # Bob, who may help with the topic, sees the request but may not answer for Charlie.
     **{
         f"training:{name}": Route(
             matrix_scenes.charlies_request,
-            members_thing_after_login(charlie=403, bob=404, alice=404),
+            members_thing_after_login(charlie=403, bob=403, alice=404),
         )
         for name in ["mentoring_accept", "mentoring_decline"]
     },

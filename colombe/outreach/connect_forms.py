@@ -1,7 +1,7 @@
 """Forms that give Colombe the keys of an account: the server's address and an access
-token (Mastodon) or a login and an app password (Bluesky)."""
+token (Mastodon) or a login and an app password (Bluesky). The address must be one
+Colombe may talk to (see ``networks.servers``)."""
 
-import ipaddress
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -10,29 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from colombe.outreach.models import Network, SocialAccount
 from colombe.outreach.networks.bluesky import DEFAULT_SERVER as BLUESKY_SERVER
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def server_origin(address: str) -> str:
-    """``https://host[:port]`` of a server address; plain http only for this machine
-    (a server run for development or tests)."""
-    parts = urlsplit(address.strip())
-    host = parts.hostname or ""
-    if not host or parts.scheme not in ("https", "http"):
-        raise forms.ValidationError(
-            _("Enter the address of the server, e.g. https://mastodon.social")
-        )
-    if parts.scheme == "http" and not is_loopback(host):
-        raise forms.ValidationError(_("The address must start with https://"))
-    return f"{parts.scheme}://{parts.netloc}"
+from colombe.outreach.networks.servers import ServerRefused, server_origin
 
 
 def server_of(account: SocialAccount) -> str:
@@ -49,7 +27,10 @@ class ConnectForm(forms.Form):
         self.account = account
 
     def clean_server(self) -> str:
-        return server_origin(self.cleaned_data["server"])
+        try:
+            return server_origin(self.cleaned_data["server"])
+        except ServerRefused as error:
+            raise forms.ValidationError(error.message) from error
 
     def credentials(self) -> dict[str, str]:
         """``api_base_url``, ``login`` and ``secret`` for the connection service."""

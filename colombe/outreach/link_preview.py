@@ -25,8 +25,17 @@ DESCRIPTION_LENGTH = 1000
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
+# 6to4 and Teredo addresses carry an IPv4 address inside and reach it through a relay
+# (a 6to4 address embeds any IPv4 address, a private one included): never public here.
+TUNNELLING_NETWORKS = (ipaddress.ip_network("2002::/16"), ipaddress.ip_network("2001::/32"))
+
+
 class PreviewUnavailable(Exception):
     """The page was refused or could not be read; the post simply has no preview."""
+
+
+class UnknownHost(PreviewUnavailable):
+    """The host name does not resolve (perhaps for a moment only)."""
 
 
 @dataclass(frozen=True)
@@ -43,8 +52,11 @@ def trusted_hosts() -> set[str]:
 
 def is_public(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if any(ip in network for network in TUNNELLING_NETWORKS):
+            return False
+        if ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
     refused = (
         ip.is_private
         or ip.is_loopback
@@ -61,7 +73,7 @@ def public_address(host: str, port: int) -> str:
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
-        raise PreviewUnavailable(f"unknown host {host}") from error
+        raise UnknownHost(f"unknown host {host}") from error
     addresses = [str(info[4][0]) for info in found]
     if not addresses or not all(is_public(address) for address in addresses):
         raise PreviewUnavailable(f"{host} is not a public address")

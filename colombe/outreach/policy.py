@@ -10,8 +10,10 @@
   (anyone with an active membership); visitors get a 404 for a single account or post.
 - A post is read, while it is being written and reviewed, by its committee's members and
   its reviewers; once scheduled or published it shows on everyone's calendar. Nobody
-  reviews their own post: the review is a second pair of eyes.
-- Short links are made by members; following one is public.
+  reviews a post they wrote or edited: the review is a second pair of eyes.
+- Short links are made by members, to pages of this site; a short link to another site
+  (printed on a tract, it sends readers wherever it says) is made or edited by the
+  communication group only. Following one is public.
 """
 
 from typing import Any
@@ -19,6 +21,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from colombe.core import policy
+from colombe.core.models import AuditEntry
 from colombe.movement.models import Membership, Structure
 from colombe.movement.policy import active_membership, is_active_member, is_authenticated
 from colombe.outreach.models import (
@@ -225,12 +228,35 @@ def reviews_for(user: Any, structure: Structure) -> bool:
     return in_communication_group(user) or is_communication_lead(user, structure)
 
 
+# What services.py records when someone writes or changes a post's text or images.
+EDITING_ACTIONS = [
+    "outreach.post.created",
+    "outreach.post.updated",
+    "outreach.post.image_added",
+    "outreach.post.image_removed",
+]
+
+
+def has_shaped(user: Any, post: Post) -> bool:
+    """Whether ``user`` wrote or edited ``post``, as the audit log remembers it (the
+    author field alone forgets the committee members who changed the text since)."""
+    return (
+        post.author_id == user.pk
+        or AuditEntry.objects.filter(
+            actor=user,
+            action__in=EDITING_ACTIONS,
+            object_type=Post._meta.label_lower,
+            object_id=str(post.pk),
+        ).exists()
+    )
+
+
 @policy.register("outreach.review_post")
 def can_review_post(user: Any, post: Post) -> bool:
     return (
         post.status == Post.Status.IN_REVIEW
         and reviews_for(user, post.structure)
-        and post.author_id != user.pk
+        and not has_shaped(user, post)
     )
 
 
@@ -277,6 +303,13 @@ def can_see_short_link(user: Any, link: ShortLink) -> bool:
 @policy.register("outreach.add_short_link")
 def can_add_short_link(user: Any, _nothing: Any = None) -> bool:
     return is_member(user)
+
+
+@policy.register("outreach.link_elsewhere")
+def can_link_elsewhere(user: Any, _nothing: Any = None) -> bool:
+    """A short link to another site could send tract readers anywhere (an open
+    redirect under the movement's name): the communication group decides."""
+    return in_communication_group(user)
 
 
 @policy.register("outreach.edit_short_link")

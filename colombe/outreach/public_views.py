@@ -19,10 +19,11 @@ from colombe.core import policy, ratelimit
 from colombe.groups.models import Group, Visibility
 from colombe.meetings.models import Meeting
 from colombe.movement import services as movement_services
-from colombe.movement.forms import ContactForm
 from colombe.movement.models import Structure
+from colombe.outreach.minisite_forms import MinisiteContactForm
 from colombe.outreach.models import ShortLink, SocialAccount
 from colombe.outreach.short_links import count_visit
+from colombe.petitions import altcha
 from colombe.petitions.models import Petition
 from colombe.reports.models import ActionReport
 
@@ -93,12 +94,13 @@ def public_content(structure: Structure) -> dict[str, Any]:
 
 
 def render_minisite(
-    request: HttpRequest, structure: Structure, form: ContactForm, status: int = 200
+    request: HttpRequest, structure: Structure, form: MinisiteContactForm, status: int = 200
 ) -> HttpResponse:
     context = {
         "structure": structure,
         "minisite_path": reverse("presence:minisite", args=[structure.slug]),
         "form": form,
+        "fallback": altcha.new_fallback_question(),
         **public_content(structure),
     }
     return render(request, "outreach/minisite/home.html", context, status=status)
@@ -106,20 +108,29 @@ def render_minisite(
 
 @require_safe
 def minisite(request: HttpRequest, slug: str) -> HttpResponse:
-    return render_minisite(request, minisite_structure(slug), ContactForm())
+    return render_minisite(request, minisite_structure(slug), MinisiteContactForm())
 
 
-def over_contact_limits(request: HttpRequest, structure: Structure) -> bool:
-    """Per visitor, and per committee so that many addresses cannot flood its leaders."""
-    per_ip = ratelimit.hit(
+def visitor_may_try(request: HttpRequest) -> bool:
+    """Every attempt counts against the visitor's address, sent or not."""
+    return ratelimit.hit(
         request, "outreach.minisite_contact", limit=CONTACTS_PER_IP_PER_HOUR, period_seconds=3600
     )
-    per_committee = ratelimit.hit_key(
+
+
+def committee_may_receive(structure: Structure) -> bool:
+    """Counted only for a message about to be sent, so that nobody blocks a committee's
+    form with attempts that would not even be sent (invalid, robots, refused visitors)."""
+    return ratelimit.hit_key(
         f"outreach.minisite_contact:structure:{structure.pk}",
         limit=CONTACTS_PER_COMMITTEE_PER_HOUR,
         period_seconds=3600,
     )
-    return not (per_ip and per_committee)
+
+
+def too_many_messages(request: HttpRequest, structure: Structure) -> HttpResponse:
+    context = {"structure": structure}
+    return render(request, "outreach/minisite/contact_limited.html", context, status=429)
 
 
 @require_http_methods(["GET", "POST"])
@@ -127,16 +138,17 @@ def minisite_contact(request: HttpRequest, slug: str) -> HttpResponse:
     structure = minisite_structure(slug)
     if request.method != "POST":
         return redirect(reverse("presence:minisite", args=[slug]) + "#contact")
-    if over_contact_limits(request, structure):
-        context = {"structure": structure}
-        return render(request, "outreach/minisite/contact_limited.html", context, status=429)
-    form = ContactForm(request.POST)
+    if not visitor_may_try(request):
+        return too_many_messages(request, structure)
+    form = MinisiteContactForm(request.POST)
     sent = reverse("presence:minisite_contact_sent", args=[slug])
     if form.is_spam():
         # A robot gets the same answer as a person, and nothing is sent.
         return redirect(sent)
     if not form.is_valid():
         return render_minisite(request, structure, form, status=422)
+    if not committee_may_receive(structure):
+        return too_many_messages(request, structure)
     movement_services.send_contact_message(
         actor=request.user, structure=structure, **form.message_fields()
     )

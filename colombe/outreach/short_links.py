@@ -1,6 +1,11 @@
 """Short links for tracts and posters: ``/l/<code>`` sends the visitor on to a page of
 this site or to an https:// address, and counts one visit for the day.
 
+Members link to pages of this site. A link to another site would let anyone with an
+account send readers of the movement's tracts (and anyone given a colombe address)
+wherever they like, so only the communication group makes or edits those
+(``outreach.link_elsewhere``); links made before this rule keep working.
+
 Counting keeps nothing about the visitor: no address, no browser, no cookie — only a
 number per link and per day, incremented in the database in one statement so that
 simultaneous visits are all counted."""
@@ -11,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
@@ -60,6 +66,26 @@ def clean_target(value: str) -> str:
     )
 
 
+def leads_elsewhere(target: str) -> bool:
+    """Whether a clean target is on another site (a full address to this site's own
+    host counts as this site)."""
+    if target.startswith("/"):
+        return False
+    own_host = urlsplit(settings.SITE_URL).hostname or ""
+    return (urlsplit(target).hostname or "").lower() != own_host.lower()
+
+
+LINK_ELSEWHERE_REFUSED = gettext_lazy(
+    "A short link can lead to a page of this site only (starting with /). For a link to "
+    "another site, ask the communication group."
+)
+
+
+def check_may_link_to(user: Any, target: str) -> None:
+    if leads_elsewhere(target) and not policy.has_perm(user, "outreach.link_elsewhere"):
+        raise ValidationError(LINK_ELSEWHERE_REFUSED)
+
+
 def clean_code(value: str) -> str:
     code = value.strip().lower()
     if len(code) < MIN_CHOSEN_CODE:
@@ -92,18 +118,26 @@ class ShortLinkForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
         structure = self.fields["structure"]
         campaign = self.fields["campaign"]
         assert isinstance(structure, forms.ModelChoiceField)
         assert isinstance(campaign, forms.ModelChoiceField)
         structure.queryset = structures_user_speaks_for(user).order_by("name")
         campaign.queryset = policy.visible(Campaign, user)
+        if not policy.has_perm(user, "outreach.link_elsewhere"):
+            self.fields["target"].help_text = gettext_lazy(
+                "A page of this site, e.g. /petitions/… Links to other sites are made by the "
+                "communication group."
+            )
         if self.instance.pk:
             # Printed QR codes carry the code: it stays as it was.
             del self.fields["code"]
 
     def clean_target(self) -> str:
-        return clean_target(self.cleaned_data["target"])
+        target = clean_target(self.cleaned_data["target"])
+        check_may_link_to(self.user, target)
+        return target
 
     def clean_code(self) -> str:
         code = self.cleaned_data.get("code") or ""
@@ -124,6 +158,7 @@ def create_short_link(
     campaign: Campaign | None = None,
 ) -> ShortLink:
     policy.require(actor, "outreach.add_short_link")
+    require_may_link_to(actor, target)
     fields = {
         "title": title,
         "target": target,
@@ -145,12 +180,19 @@ def create_short_link(
 
 def update_short_link(*, actor: Any, link: ShortLink, **fields: Any) -> ShortLink:
     policy.require(actor, "outreach.edit_short_link", link)
+    require_may_link_to(actor, fields.get("target", link.target))
     with transaction.atomic():
         for name, value in fields.items():
             setattr(link, name, value)
         link.save(update_fields=list(fields))
         log_action(actor, "outreach.short_link.updated", link, {"fields": sorted(fields)})
     return link
+
+
+def require_may_link_to(actor: Any, target: str) -> None:
+    """The services' own check (the form explains it first): refused with a 403."""
+    if leads_elsewhere(target):
+        policy.require(actor, "outreach.link_elsewhere")
 
 
 def delete_short_link(*, actor: Any, link: ShortLink) -> None:

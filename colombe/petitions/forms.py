@@ -44,7 +44,38 @@ def clean_source(value: str) -> str:
     return re.sub(r"[^a-z0-9_-]", "", value.lower())[:SOURCE_MAX_LENGTH]
 
 
-class SignatureForm(forms.Form):
+class AntiRobotForm(forms.Form):
+    """The anti-robot proof of forms anyone can post: an ALTCHA proof-of-work, or a signed
+    question for visitors without JavaScript (see ``colombe.petitions.altcha``)."""
+
+    # Filled by the ALTCHA widget, or by the question shown to visitors without JavaScript.
+    altcha = forms.CharField(
+        required=False, max_length=altcha.PAYLOAD_MAX_LENGTH, widget=forms.HiddenInput
+    )
+    fallback_token = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+    fallback_answer = forms.CharField(label=_("Anti-robot question"), required=False, max_length=10)
+
+    # What the error says when no proof came at all ("…before signing", "…before sending").
+    missing_proof_message = _("Please complete the anti-robot check.")
+
+    def check_not_a_robot(self, cleaned: dict[str, Any]) -> None:
+        payload = cleaned.get("altcha", "")
+        answer = cleaned.get("fallback_answer", "")
+        if payload:
+            if not altcha.verify_payload(payload):
+                self.add_error(
+                    None, _("The anti-robot check failed or has expired. Please try again.")
+                )
+        elif answer:
+            if not altcha.verify_fallback(cleaned.get("fallback_token", ""), answer):
+                self.add_error(
+                    "fallback_answer", _("Wrong or expired answer. Please answer the new question.")
+                )
+        else:
+            self.add_error(None, self.missing_proof_message)
+
+
+class SignatureForm(AntiRobotForm):
     first_name = forms.CharField(
         label=_("First name"),
         max_length=100,
@@ -85,12 +116,7 @@ class SignatureForm(forms.Form):
         required=False,
         widget=forms.TextInput({"autocomplete": "off", "tabindex": "-1"}),
     )
-    # Filled by the ALTCHA widget, or by the question shown to visitors without JavaScript.
-    altcha = forms.CharField(
-        required=False, max_length=altcha.PAYLOAD_MAX_LENGTH, widget=forms.HiddenInput
-    )
-    fallback_token = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
-    fallback_answer = forms.CharField(label=_("Anti-robot question"), required=False, max_length=10)
+    missing_proof_message = _("Please complete the anti-robot check before signing.")
 
     def __init__(self, *args: Any, petition: Petition, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -117,24 +143,8 @@ class SignatureForm(forms.Form):
         # The proof is spent only once everything else is right, so a typo does not cost
         # the visitor a new proof-of-work... and a robot learns nothing cheaper.
         if not self.errors and not self.is_spam():
-            self._check_not_a_robot(cleaned)
+            self.check_not_a_robot(cleaned)
         return cleaned
-
-    def _check_not_a_robot(self, cleaned: dict[str, Any]) -> None:
-        payload = cleaned.get("altcha", "")
-        answer = cleaned.get("fallback_answer", "")
-        if payload:
-            if not altcha.verify_payload(payload):
-                self.add_error(
-                    None, _("The anti-robot check failed or has expired. Please try again.")
-                )
-        elif answer:
-            if not altcha.verify_fallback(cleaned.get("fallback_token", ""), answer):
-                self.add_error(
-                    "fallback_answer", _("Wrong or expired answer. Please answer the new question.")
-                )
-        else:
-            self.add_error(None, _("Please complete the anti-robot check before signing."))
 
     def signer_fields(self) -> dict[str, Any]:
         """The cleaned values, named as services.sign() takes them."""

@@ -1,5 +1,9 @@
 """Bluesky (and any AT Protocol server), through the atproto SDK and an app password
-(Settings → Privacy and security → App passwords), never the account's own password."""
+(Settings → Privacy and security → App passwords), never the account's own password.
+
+The server's address is checked before each use and redirects are never followed (see
+``servers``); what a server says about a refused request is shown only when it is a
+public server."""
 
 import time
 from collections.abc import Iterator
@@ -36,6 +40,7 @@ from colombe.outreach.networks.base import (
     image_bytes,
     post_language,
 )
+from colombe.outreach.networks.servers import checked_server, no_details, redirect_refused
 from colombe.outreach.services import text_as_published
 
 DEFAULT_SERVER = "https://bsky.social"
@@ -75,14 +80,28 @@ def web_url(handle: str, rkey: str) -> str:
     return f"{WEB_APP}/profile/{handle}/post/{rkey}"
 
 
+class RedirectRefused(Exception):
+    """The server answered with a redirect, which is never followed."""
+
+
+def refuse_redirects(response: httpx.Response) -> None:
+    """An httpx response hook: it runs before httpx would follow a redirect (the atproto
+    SDK makes its client follow them), and stops it."""
+    if response.has_redirect_location:
+        raise RedirectRefused(response.headers.get("location", ""))
+
+
 class BlueskyClient:
     def __init__(self, api_base_url: str, login: str, app_password: str) -> None:
         self.api_base_url = (api_base_url or DEFAULT_SERVER).rstrip("/")
         self.login = login
         self.app_password = app_password
-        self.client = Client(
-            base_url=self.api_base_url, request=Request(timeout=REQUEST_TIMEOUT_SECONDS)
+        request = Request(
+            timeout=REQUEST_TIMEOUT_SECONDS, event_hooks={"response": [refuse_redirects]}
         )
+        self.client = Client(base_url=self.api_base_url, request=request)
+        # Whether the server is a public one, known once checked (_errors_explained).
+        self.public_server = False
         self.session: Session | None = None
         self.client.on_session_change(self._remember_session)
 
@@ -190,8 +209,11 @@ class BlueskyClient:
 
     @contextmanager
     def _errors_explained(self) -> Iterator[None]:
+        self.public_server = checked_server(self.api_base_url)
         try:
             yield
+        except RedirectRefused as error:
+            raise PermanentError(redirect_refused()) from error
         except RateLimitExceededError as error:
             raise RateLimited(seconds_to_wait(error)) from error
         except (NetworkError, httpx.TransportError) as error:
@@ -210,7 +232,7 @@ class BlueskyClient:
             ) from error
         except BadRequestError as error:
             raise PermanentError(
-                _("Bluesky refused the request: %(reason)s") % {"reason": error_details(error)}
+                _("Bluesky refused the request: %(reason)s") % {"reason": self._reason(error)}
             ) from error
         except RequestErrorBase as error:
             status = error.response.status_code if error.response is not None else 500
@@ -220,7 +242,7 @@ class BlueskyClient:
                     % {"server": self.api_base_url, "status": status}
                 ) from error
             raise PermanentError(
-                _("Bluesky refused the request: %(reason)s") % {"reason": error_details(error)}
+                _("Bluesky refused the request: %(reason)s") % {"reason": self._reason(error)}
             ) from error
         except (ModelError, LoginRequiredError) as error:
             raise TemporaryError(
@@ -229,8 +251,15 @@ class BlueskyClient:
             ) from error
         except AtProtocolError as error:
             raise PermanentError(
-                _("Bluesky refused the request: %(reason)s") % {"reason": error}
+                _("Bluesky refused the request: %(reason)s") % {"reason": self._reason(error)}
             ) from error
+
+    def _reason(self, error: AtProtocolError) -> str:
+        if not self.public_server:
+            return no_details()
+        if isinstance(error, RequestErrorBase):
+            return error_details(error)
+        return str(error)
 
 
 def xrpc_error(error: RequestErrorBase) -> str:

@@ -1,5 +1,9 @@
 """Mastodon, through Mastodon.py and an access token made in the account's preferences
-(Preferences → Development, scopes write:statuses write:media read:statuses)."""
+(Preferences → Development, scopes write:statuses write:media read:statuses).
+
+The server's address is checked before each use and redirects are never followed (see
+``servers``); what a server says about a refused request is shown only when it is a
+public server."""
 
 import time
 from collections.abc import Callable, Iterator
@@ -35,6 +39,7 @@ from colombe.outreach.networks.base import (
     image_bytes,
     post_language,
 )
+from colombe.outreach.networks.servers import checked_server, no_details, redirect_refused
 from colombe.outreach.services import text_as_published
 
 # Mastodon.py asks the server for its version (GET /api/v1/instance) unless told which
@@ -54,7 +59,11 @@ class MastodonClient:
     def __init__(self, api_base_url: str, access_token: str) -> None:
         self.api_base_url = api_base_url.rstrip("/")
         self.retry_after: float | None = None
+        # Whether the server is a public one, known once checked (_errors_explained).
+        self.public_server = False
         session = requests.Session()
+        # A redirect could lead anywhere, the checked address's own network included.
+        session.max_redirects = 0
         session.hooks["response"].append(self._remember_retry_after)
         self.api = Mastodon(
             access_token=access_token,
@@ -114,11 +123,14 @@ class MastodonClient:
 
     @contextmanager
     def _errors_explained(self) -> Iterator[None]:
+        self.public_server = checked_server(self.api_base_url)
         try:
             yield
         except MastodonRatelimitError as error:
             raise RateLimited(self.retry_after) from error
         except MastodonNetworkError as error:
+            if isinstance(error.__context__, requests.TooManyRedirects):
+                raise PermanentError(redirect_refused()) from error
             raise TemporaryError(
                 _("The Mastodon server %(server)s could not be reached.")
                 % {"server": self.api_base_url}
@@ -137,15 +149,16 @@ class MastodonClient:
                 _("Not found on the Mastodon server (deleted, or not a Mastodon server?).")
             ) from error
         except MastodonAPIError as error:
-            raise permanent_api_error(error) from error
+            raise permanent_api_error(error, explained=self.public_server) from error
         except MastodonIOError as error:
             raise TemporaryError(
                 _("The Mastodon server %(server)s could not be reached.")
                 % {"server": self.api_base_url}
             ) from error
         except MastodonError as error:
+            reason = str(error) if self.public_server else no_details()
             raise PermanentError(
-                _("Mastodon refused the request: %(reason)s") % {"reason": error}
+                _("Mastodon refused the request: %(reason)s") % {"reason": reason}
             ) from error
 
 
@@ -155,9 +168,12 @@ def error_status(error: MastodonError) -> int | None:
     return status if isinstance(status, int) else None
 
 
-def permanent_api_error(error: MastodonAPIError) -> PermanentError:
+def permanent_api_error(error: MastodonAPIError, *, explained: bool) -> PermanentError:
+    """The refusal in words; ``explained``: with the reason the server gave."""
     status = error_status(error)
     reason = error.args[3] if len(error.args) > 3 and error.args[3] else ""
+    if not explained:
+        reason = no_details()
     if status == 403:
         return PermanentError(
             _(

@@ -171,6 +171,75 @@ def test_server_address_must_be_https(client: Client, world: World, account: Soc
     assert "must start with https://" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    "server",
+    [
+        "https://127.0.0.1",
+        "https://localhost:3000",
+        "https://10.0.0.7",
+        "https://192.168.1.1",
+        "https://169.254.169.254",
+        "https://[::1]:8443",
+        "https://[2002:c0a8:101::1]",
+    ],
+)
+def test_servers_of_a_private_network_are_refused(
+    client: Client, world: World, account: SocialAccount, server: str
+) -> None:
+    response = logged_in(client, world.alice).post(
+        connect_url(account), {"server": server, "access_token": "x"}
+    )
+
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "Colombe connects only to servers on the internet" in page
+    account.refresh_from_db()
+    assert not account.is_connected and account.api_base_url == ""
+
+
+def test_plain_http_to_this_machine_is_refused_in_production(
+    client: Client, world: World, account: SocialAccount, fake_mastodon: FakeMastodon, settings: Any
+) -> None:
+    settings.OUTREACH_ALLOW_LOCAL_SERVERS = False
+
+    response = logged_in(client, world.alice).post(
+        connect_url(account), {"server": fake_mastodon.url, "access_token": fake_mastodon.token}
+    )
+
+    assert response.status_code == 422
+    assert "must start with https://" in response.content.decode()
+    assert fake_mastodon.requests == []
+
+
+def test_plain_http_to_a_public_server_is_refused_even_for_local_servers(
+    client: Client, world: World, account: SocialAccount, settings: Any
+) -> None:
+    settings.OUTREACH_ALLOW_LOCAL_SERVERS = True
+    response = logged_in(client, world.alice).post(
+        connect_url(account), {"server": "http://8.8.8.8", "access_token": "x"}
+    )
+    assert "must start with https://" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("server", "message"),
+    [
+        ("https://nulle-part.invalid", "No server answers at this address"),
+        ("https://moi:secret@mastodon.example", "Enter the address of the server"),
+        ("https://mastodon.example:99999", "Enter the address of the server"),
+        ("ftp://mastodon.example", "Enter the address of the server"),
+    ],
+)
+def test_addresses_that_are_not_a_server_are_refused(
+    client: Client, world: World, account: SocialAccount, server: str, message: str
+) -> None:
+    response = logged_in(client, world.alice).post(
+        connect_url(account), {"server": server, "access_token": "x"}
+    )
+    assert response.status_code == 422
+    assert message in response.content.decode()
+
+
 def test_credentials_of_another_account_give_a_warning(
     client: Client, world: World, fake_mastodon: FakeMastodon
 ) -> None:

@@ -173,6 +173,10 @@ def test_a_name_for_this_machine_is_refused_unless_trusted(server: str) -> None:
         ("100.64.0.1", False),
         ("fd00::1", False),
         ("224.0.0.1", False),
+        # 6to4 (here of 192.168.1.1 and of 8.8.8.8) and Teredo: tunnels to IPv4 addresses.
+        ("2002:c0a8:101::1", False),
+        ("2002:808:808::1", False),
+        ("2001:0:4136:e378:8000:63bf:3fff:fdd2", False),
     ],
 )
 def test_which_addresses_are_public(address: str, public: bool) -> None:

@@ -4,7 +4,7 @@ a contact form that mails its leaders."""
 from typing import Any
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 from django.test import Client
 from django.urls import reverse
 
@@ -21,7 +21,9 @@ from colombe.outreach.tests.presence_helpers import (
     og,
 )
 from colombe.outreach.tests.registry_helpers import make_account
+from colombe.petitions import altcha
 from colombe.petitions.models import Petition
+from colombe.petitions.tests.public_helpers import solved_altcha
 from colombe.reports.models import ActionReport
 from tests import factories
 from tests.personas import World
@@ -143,8 +145,15 @@ def test_structure_page_links_to_its_minisite(client: Client, world: World) -> N
 # Contact ----------------------------------------------------------------------------------
 
 
-def contact(client: Client, slug: str = "lyon", **fields: str) -> Any:
-    return client.post(reverse("presence:minisite_contact", args=[slug]), {**MESSAGE, **fields})
+def contact(
+    client: Client, slug: str = "lyon", remote_addr: str = "127.0.0.1", **fields: str
+) -> Any:
+    """Post the contact form as the browser does once the ALTCHA widget solved its
+    challenge (a fresh proof each time: each is accepted once)."""
+    data = {**MESSAGE, "altcha": solved_altcha(), **fields}
+    return client.post(
+        reverse("presence:minisite_contact", args=[slug]), data, REMOTE_ADDR=remote_addr
+    )
 
 
 def test_contact_form_mails_the_leaders_with_reply_to_the_sender(
@@ -194,16 +203,84 @@ def test_contact_is_limited_per_visitor(client: Client, world: World) -> None:
 def test_contact_is_limited_per_committee(client: Client, world: World) -> None:
     limit = public_views.CONTACTS_PER_COMMITTEE_PER_HOUR
     for number in range(limit):
-        response = client.post(
-            reverse("presence:minisite_contact", args=["lyon"]),
-            MESSAGE,
-            REMOTE_ADDR=f"198.51.100.{number + 1}",
+        assert contact(client, remote_addr=f"198.51.100.{number + 1}").status_code == 302
+    assert contact(client, remote_addr="203.0.113.9").status_code == 429
+    assert len(mail.outbox) == limit
+
+
+def test_every_attempt_counts_against_the_visitor(client: Client, world: World) -> None:
+    for _ in range(public_views.CONTACTS_PER_IP_PER_HOUR):
+        assert contact(client, message="court").status_code == 422
+    assert contact(client).status_code == 429
+    assert mail.outbox == []
+
+
+def test_messages_not_sent_do_not_count_against_the_committee(client: Client, world: World) -> None:
+    """Invalid messages, robots and visitors over their own limit cannot use up the
+    committee's messages for the hour."""
+    limit = public_views.CONTACTS_PER_COMMITTEE_PER_HOUR
+    for number in range(limit):
+        address = f"198.51.100.{number + 1}"
+        assert contact(client, remote_addr=address, email="pas-une-adresse").status_code == 422
+        assert (
+            contact(client, remote_addr=address, website="http://spam.example").status_code == 302
         )
-        assert response.status_code == 302
-    other = client.post(
-        reverse("presence:minisite_contact", args=["lyon"]), MESSAGE, REMOTE_ADDR="203.0.113.9"
+        assert contact(client, remote_addr=address, altcha="").status_code == 422
+    for _ in range(limit):
+        contact(client, remote_addr="203.0.113.50")
+    per_visitor = public_views.CONTACTS_PER_IP_PER_HOUR
+    assert len(mail.outbox) == per_visitor
+
+    for number in range(limit - per_visitor):
+        assert contact(client, remote_addr=f"192.0.2.{number + 1}").status_code == 302
+    assert len(mail.outbox) == limit
+
+
+# Anti-robot proof ---------------------------------------------------------------------------
+
+
+def test_the_form_has_the_altcha_widget_and_a_question_without_javascript(
+    client: Client, world: World
+) -> None:
+    page = client.get("/lyon/").content.decode()
+    assert f'challenge="{reverse("petitions:altcha_challenge")}"' in page
+    assert "vendor/altcha/external/altcha.js" in page
+    noscript = page.split("<noscript>", 1)[1].split("</noscript>", 1)[0]
+    assert 'name="fallback_token"' in noscript and 'name="fallback_answer"' in noscript
+
+
+def test_a_message_without_proof_is_not_sent(
+    client: Client, world: World, english_pages: None
+) -> None:
+    response = contact(client, altcha="")
+    assert response.status_code == 422
+    assert "Please complete the anti-robot check before sending." in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_a_proof_is_accepted_once(client: Client, world: World) -> None:
+    proof = solved_altcha()
+    assert contact(client, altcha=proof).status_code == 302
+    assert contact(client, altcha=proof).status_code == 422
+    assert contact(client, altcha="bm90IGEgcHJvb2Y=").status_code == 422
+    assert len(mail.outbox) == 1
+
+
+def test_visitors_without_javascript_answer_the_question(
+    client: Client, world: World, settings: Any
+) -> None:
+    settings.PETITION_FALLBACK_MIN_SECONDS = 0
+    question = altcha.new_fallback_question()
+    asked = signing.loads(question.token, salt=altcha.FALLBACK_SALT)
+    answer = asked["a"] + asked["b"]
+
+    wrong = contact(
+        client, altcha="", fallback_token=question.token, fallback_answer=str(answer + 1)
     )
-    assert other.status_code == 429
+    right = contact(client, altcha="", fallback_token=question.token, fallback_answer=str(answer))
+
+    assert wrong.status_code == 422 and right.status_code == 302
+    assert len(mail.outbox) == 1
 
 
 def test_contact_page_without_a_post_goes_back_to_the_form(client: Client, world: World) -> None:

@@ -1,12 +1,15 @@
 """Contract tests of the Bluesky client against a local server playing the AT Protocol
 (PDS) API: the exact requests sent, record keys that make a retry safe, and errors."""
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from colombe.outreach.models import Network, PostTarget
+from colombe.outreach.networks import bluesky
 from colombe.outreach.networks.base import PermanentError, RateLimited, TemporaryError
 from colombe.outreach.networks.bluesky import TID_ALPHABET, make_tid
 from colombe.outreach.networks.registry import client_for, client_for_credentials
@@ -20,6 +23,15 @@ from tests.fake_networks import (
 from tests.personas import World
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english_messages() -> Iterator[None]:
+    """Error messages in English, the source language the tests read (posts keep the
+    movement's language, settings.LANGUAGE_CODE)."""
+    with translation.override("en"):
+        yield
+
 
 SESSION = "/xrpc/com.atproto.server.createSession"
 UPLOAD = "/xrpc/com.atproto.repo.uploadBlob"
@@ -239,7 +251,12 @@ def test_dropped_connection_is_temporary(fake_bluesky: FakeBluesky, target: Post
         publish(target)
 
 
-def test_invalid_record_is_permanent(fake_bluesky: FakeBluesky, target: PostTarget) -> None:
+def test_invalid_record_is_permanent(
+    fake_bluesky: FakeBluesky, target: PostTarget, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The fake listens on 127.0.0.1: it is taken for a public server here, whose
+    # explanation is shown.
+    monkeypatch.setattr(bluesky, "checked_server", lambda address: True)
     fake_bluesky.fail_next(
         400,
         path=CREATE,
@@ -248,6 +265,57 @@ def test_invalid_record_is_permanent(fake_bluesky: FakeBluesky, target: PostTarg
 
     with pytest.raises(PermanentError, match="must not be longer than 300"):
         publish(target)
+
+
+def test_what_a_local_server_said_is_not_repeated(
+    fake_bluesky: FakeBluesky, target: PostTarget
+) -> None:
+    fake_bluesky.fail_next(
+        400, path=CREATE, body={"error": "InvalidRequest", "message": "db at 10.0.0.3 is down"}
+    )
+
+    with pytest.raises(PermanentError) as refused:
+        publish(target)
+
+    assert "10.0.0.3" not in refused.value.message
+    assert "no details shown" in refused.value.message
+
+
+def test_redirects_are_not_followed(fake_bluesky: FakeBluesky, target: PostTarget) -> None:
+    fake_bluesky.fail_next(
+        307, path=CREATE, headers={"Location": fake_bluesky.url + "/xrpc/ailleurs"}
+    )
+
+    with pytest.raises(PermanentError, match="sent Colombe to another address"):
+        publish(target)
+
+    assert fake_bluesky.requests[-1].path == CREATE
+    assert all(request.path != "/xrpc/ailleurs" for request in fake_bluesky.requests)
+
+
+def test_a_redirected_login_is_not_followed(fake_bluesky: FakeBluesky) -> None:
+    fake_bluesky.fail_next(302, headers={"Location": fake_bluesky.url + "/ailleurs"})
+    client = client_for_credentials(
+        Network.BLUESKY, fake_bluesky.url, fake_bluesky.handle, fake_bluesky.password
+    )
+
+    with pytest.raises(PermanentError, match="sent Colombe to another address"):
+        client.verify()
+
+    assert len(fake_bluesky.requests) == 1
+
+
+def test_a_server_of_a_private_network_is_refused_at_publish_time(
+    fake_bluesky: FakeBluesky, target: PostTarget, settings: Any
+) -> None:
+    settings.OUTREACH_ALLOW_LOCAL_SERVERS = False
+    target.account.api_base_url = fake_bluesky.url.replace("http://", "https://")
+    target.account.save()
+
+    with pytest.raises(PermanentError, match="only to servers on the internet"):
+        publish(target)
+
+    assert fake_bluesky.requests == []
 
 
 def test_metrics_come_from_get_posts(fake_bluesky: FakeBluesky, target: PostTarget) -> None:

@@ -2,10 +2,12 @@
 the exact requests sent, and how errors and rate limits come back."""
 
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from colombe.outreach.models import Network, PostTarget
 from colombe.outreach.networks import mastodon
@@ -21,6 +23,14 @@ from tests.fake_networks import (
 from tests.personas import World
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english_messages() -> Iterator[None]:
+    """Error messages in English, the source language the tests read (posts keep the
+    movement's language, settings.LANGUAGE_CODE)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -196,7 +206,7 @@ def test_dropped_connection_is_temporary(fake_mastodon: FakeMastodon, target: Po
     [
         (401, "refused the access token"),
         (403, "lacks a permission"),
-        (422, "refused the post: Text is too long"),
+        (422, "refused the post"),
     ],
 )
 def test_refusals_are_permanent(
@@ -206,6 +216,64 @@ def test_refusals_are_permanent(
 
     with pytest.raises(PermanentError, match=message):
         publish(target)
+
+
+def test_what_a_local_server_said_is_not_repeated(
+    fake_mastodon: FakeMastodon, target: PostTarget
+) -> None:
+    fake_mastodon.fail_next(422, body={"error": "redis://10.0.0.3 is down"})
+
+    with pytest.raises(PermanentError) as refused:
+        publish(target)
+
+    assert "10.0.0.3" not in refused.value.message
+    assert "no details shown" in refused.value.message
+
+
+def test_what_a_public_server_said_is_shown(
+    fake_mastodon: FakeMastodon, target: PostTarget, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The fake listens on 127.0.0.1: it is taken for a public server here.
+    monkeypatch.setattr(mastodon, "checked_server", lambda address: True)
+    fake_mastodon.fail_next(422, body={"error": "Text is too long"})
+
+    with pytest.raises(PermanentError, match="refused the post: Text is too long"):
+        publish(target)
+
+
+def test_redirects_are_not_followed(fake_mastodon: FakeMastodon, target: PostTarget) -> None:
+    elsewhere = fake_mastodon.url + "/ailleurs"
+    fake_mastodon.fail_next(307, headers={"Location": elsewhere})
+
+    with pytest.raises(PermanentError, match="sent Colombe to another address"):
+        publish(target)
+
+    assert fake_mastodon.paths == ["POST /api/v1/statuses"]
+
+
+def test_a_server_of_a_private_network_is_refused_at_publish_time(
+    fake_mastodon: FakeMastodon, target: PostTarget, settings: Any
+) -> None:
+    # Connected while allowed (or before the name pointed here): refused before sending.
+    settings.OUTREACH_ALLOW_LOCAL_SERVERS = False
+    target.account.api_base_url = fake_mastodon.url.replace("http://", "https://")
+    target.account.save()
+
+    with pytest.raises(PermanentError, match="only to servers on the internet"):
+        publish(target)
+
+    assert fake_mastodon.requests == []
+
+
+def test_plain_http_is_refused_at_publish_time(
+    fake_mastodon: FakeMastodon, target: PostTarget, settings: Any
+) -> None:
+    settings.OUTREACH_ALLOW_LOCAL_SERVERS = False
+
+    with pytest.raises(PermanentError, match="must start with https://"):
+        publish(target)
+
+    assert fake_mastodon.requests == []
 
 
 def test_metrics_read_the_status_counts(fake_mastodon: FakeMastodon, target: PostTarget) -> None:

@@ -7,19 +7,22 @@ matrix segno makes for the expected address."""
 
 import io
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import segno
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.test import Client
+from django.core.exceptions import PermissionDenied
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from colombe.core import policy
 from colombe.core.models import AuditEntry
 from colombe.outreach import short_links
-from colombe.outreach.models import ShortLink, ShortLinkVisits
+from colombe.outreach.models import CommunicationRole, ShortLink, ShortLinkVisits
 from colombe.outreach.share_views import QR_SCALE
 from tests.personas import World
 
@@ -170,15 +173,115 @@ def test_creator_edits_but_not_the_code(client: Client, world: World) -> None:
     client.force_login(world.bob)
     response = client.post(
         reverse("outreach:short_link_edit", args=[link.code]),
-        {"title": "Tract corrigé", "target": "https://paix.example/", "code": "autre"},
+        {"title": "Tract corrigé", "target": "/agenda/", "code": "autre"},
     )
     link.refresh_from_db()
     assert response.status_code == 302
-    assert (link.title, link.target, link.code) == (
-        "Tract corrigé",
-        "https://paix.example/",
-        "tract",
+    assert (link.title, link.target, link.code) == ("Tract corrigé", "/agenda/", "tract")
+
+
+# Links to other sites: the communication group only ---------------------------------------
+
+
+def create(client: Client, target: str) -> Any:
+    return client.post(
+        reverse("outreach:short_link_create"), {"title": "Affiche", "target": target}
     )
+
+
+@pytest.mark.parametrize("person", ["charlie", "bob"])
+def test_members_may_not_link_to_another_site(
+    client: Client, world: World, english_pages: None, person: str
+) -> None:
+    client.force_login(getattr(world, person))
+    response = create(client, "https://ailleurs.example/arnaque")
+    assert response.status_code == 422
+    assert "ask the communication group" in response.content.decode()
+    assert not ShortLink.objects.exists()
+
+
+def test_the_form_tells_members_where_links_may_lead(
+    client: Client, world: World, english_pages: None
+) -> None:
+    client.force_login(world.charlie)
+    page = client.get(reverse("outreach:short_link_create")).content.decode()
+    assert "Links to other sites are made by the communication group." in page
+
+
+def test_members_may_give_this_sites_full_address(client: Client, world: World) -> None:
+    client.force_login(world.charlie)
+    own_site = settings.SITE_URL.replace("http://", "https://")
+    with override_settings(SITE_URL=own_site):
+        response = create(client, own_site + "/petitions/")
+    assert response.status_code == 302
+    assert ShortLink.objects.get().target == own_site + "/petitions/"
+
+
+def test_the_communication_group_links_to_another_site(client: Client, world: World) -> None:
+    CommunicationRole.objects.create(user=world.charlie, structure=None, appointed_by=world.alice)
+    for person in [world.alice, world.charlie]:
+        client.force_login(person)
+        assert create(client, f"https://paix.example/{person.pk}").status_code == 302
+    assert ShortLink.objects.count() == 2
+
+
+def test_a_member_may_not_edit_their_link_to_another_site(
+    client: Client, world: World, english_pages: None
+) -> None:
+    link = make_link(world, target="https://paix.example/")
+    client.force_login(world.bob)
+    response = client.post(
+        reverse("outreach:short_link_edit", args=[link.code]),
+        {"title": "Tract corrigé", "target": "https://paix.example/"},
+    )
+    link.refresh_from_db()
+    assert response.status_code == 422
+    assert "ask the communication group" in response.content.decode()
+    assert link.title == "Tract du 1er mai"
+
+
+def test_a_member_may_bring_their_link_back_to_this_site(client: Client, world: World) -> None:
+    link = make_link(world, target="https://paix.example/")
+    client.force_login(world.bob)
+    response = client.post(
+        reverse("outreach:short_link_edit", args=[link.code]),
+        {"title": "Tract", "target": "/petitions/"},
+    )
+    link.refresh_from_db()
+    assert response.status_code == 302 and link.target == "/petitions/"
+
+
+def test_the_communication_group_edits_a_link_to_another_site(client: Client, world: World) -> None:
+    link = make_link(world, target="https://paix.example/")
+    client.force_login(world.alice)
+    response = client.post(
+        reverse("outreach:short_link_edit", args=[link.code]),
+        {"title": "Tract", "target": "https://paix.example/appel"},
+    )
+    link.refresh_from_db()
+    assert response.status_code == 302 and link.target == "https://paix.example/appel"
+
+
+def test_the_services_refuse_members_a_link_to_another_site(world: World) -> None:
+    link = make_link(world, target="/petitions/")
+    with pytest.raises(PermissionDenied):
+        short_links.create_short_link(
+            actor=world.charlie, title="Affiche", target="https://ailleurs.example/"
+        )
+    with pytest.raises(PermissionDenied):
+        short_links.update_short_link(
+            actor=world.bob, link=link, target="https://ailleurs.example/"
+        )
+    link.refresh_from_db()
+    assert link.target == "/petitions/" and ShortLink.objects.count() == 1
+
+
+def test_only_the_communication_group_may_link_elsewhere(world: World) -> None:
+    allowed = {
+        name: policy.has_perm(getattr(world, name), "outreach.link_elsewhere")
+        for name in ["alice", "bob", "charlie", "eve"]
+    }
+    assert allowed == {"alice": True, "bob": False, "charlie": False, "eve": False}
 
 
 def test_other_members_may_not_edit_or_delete(client: Client, world: World) -> None:
