@@ -1075,6 +1075,7 @@ ROUTES: dict[str, Route] = {
     "outreach:campaign_create": Route(no_kwargs, admins_only),
     "outreach:campaign": Route(matrix_scenes.campaign, members_object()),
     "outreach:campaign_edit": Route(matrix_scenes.campaign, members_object(charlie=403, bob=403)),
+    "outreach:campaign_delete": Route(matrix_scenes.campaign, members_object(charlie=403, bob=403)),
     # Sharing: the Mastodon chooser for a page of the site; share images of public pages
     # only (the scene's action: public, then in a private and a secret group's space).
     "outreach:share_mastodon": Route(no_kwargs, everyone(), query=SHARED_PAGE),

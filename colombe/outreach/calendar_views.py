@@ -9,7 +9,6 @@ from typing import Any, cast
 from urllib.parse import urlencode
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
@@ -21,9 +20,9 @@ from django.utils.translation import gettext_lazy
 
 from colombe.core import policy
 from colombe.movement.models import Structure
+from colombe.outreach.access import members_only
 from colombe.outreach.models import Campaign, Network, Post
 from colombe.outreach.policy import ON_THE_CALENDAR
-from colombe.outreach.post_views import require_member
 
 MONTH, WEEK = "mois", "semaine"
 # Two posts of one campaign, or on one account, closer than this compete for attention.
@@ -215,10 +214,9 @@ def grid(view: str, start: date, end: date) -> list[list[date]]:
     return calendar_module.Calendar(firstweekday=0).monthdatescalendar(start.year, start.month)
 
 
-@login_required
+@members_only
 def calendar(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    require_member(user)
     view = WEEK if request.GET.get("vue") == WEEK else MONTH
     start, end = period_of(view, chosen_day(request.GET.get("date", "")))
     filters = CalendarFilterForm(request.GET, user=user)

@@ -18,19 +18,18 @@ from django.utils.translation import gettext as _
 from colombe.core import policy
 from colombe.core.object_views import visible_object_view
 from colombe.outreach import services
+from colombe.outreach.access import members_only
 from colombe.outreach.campaign_forms import CampaignForm
 from colombe.outreach.models import Campaign, Network, Post, PostTarget, ShortLink, ShortLinkVisits
-from colombe.outreach.post_views import require_member
 
 PAGE_SIZE = 20
 # A click chart longer than this shows only its last days.
 MAX_CHART_DAYS = 400
 
 
-@login_required
+@members_only
 def campaign_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    require_member(user)
     campaigns = policy.visible(Campaign, user).annotate(post_count=Count("posts"))
     page_obj = Paginator(campaigns.order_by("-starts_on", "title"), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -67,6 +66,20 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 @visible_object_view(Campaign, login=True, perm="outreach.manage_campaigns")
 def campaign_edit(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     return campaign_form_page(request, campaign)
+
+
+@visible_object_view(Campaign, login=True, perm="outreach.manage_campaigns")
+def campaign_delete(request: HttpRequest, campaign: Campaign) -> HttpResponse:
+    if request.method == "POST":
+        services.delete_campaign(request.user, campaign)
+        messages.success(request, _("The campaign is deleted; its posts stay."))
+        return redirect("outreach:campaigns")
+    context = {
+        "campaign": campaign,
+        "post_count": campaign.posts.count(),
+        "link_count": campaign.short_links.count(),
+    }
+    return render(request, "outreach/campaigns/confirm_delete.html", context)
 
 
 # The dashboard -----------------------------------------------------------------------------
@@ -122,6 +135,12 @@ def clicks_per_day(campaign: Campaign) -> list[tuple[date, int]]:
     ]
 
 
+def click_total(campaign: Campaign) -> int:
+    """Every visit of the campaign's links, the days beyond the chart's reach included."""
+    visits = ShortLinkVisits.objects.filter(link__campaign=campaign).aggregate(total=Sum("visits"))
+    return visits["total"] or 0
+
+
 def campaign_links(campaign: Campaign) -> QuerySet[ShortLink]:
     return campaign.short_links.annotate(total=Sum("daily_visits__visits")).order_by("title")
 
@@ -164,7 +183,7 @@ def campaign_detail(request: HttpRequest, campaign: Campaign) -> HttpResponse:
         "state_labels": PostTarget.State.labels,
         "rows": rows,
         "clicks": clicks,
-        "click_total": sum(count for _day, count in clicks),
+        "click_total": click_total(campaign),
         "links": campaign_links(campaign),
         "chart_data": chart_data(rows, clicks),
         "may_manage": policy.has_perm(user, "outreach.manage_campaigns"),

@@ -21,10 +21,20 @@ def server_of(account: SocialAccount) -> str:
 
 class ConnectForm(forms.Form):
     server = forms.CharField(label=_("Server address"), max_length=300)
+    # Last in each form (``field_order``): it matters only after Colombe has refused
+    # credentials that belong to another account than the registry's.
+    other_account = forms.BooleanField(
+        label=_("Yes, connect this other account"),
+        required=False,
+        help_text=_(
+            "Tick only if Colombe said the credentials belong to another account than the "
+            "registry's, and that other account is the right one."
+        ),
+    )
 
     def __init__(self, *args: Any, account: SocialAccount, **kwargs: Any) -> None:
+        """``account`` gives each network's form its initial values."""
         super().__init__(*args, **kwargs)
-        self.account = account
 
     def clean_server(self) -> str:
         try:
@@ -38,6 +48,7 @@ class ConnectForm(forms.Form):
 
 
 class MastodonConnectForm(ConnectForm):
+    field_order = ["server", "access_token", "other_account"]
     access_token = forms.CharField(
         label=_("Access token"),
         max_length=500,
@@ -62,6 +73,7 @@ class MastodonConnectForm(ConnectForm):
 
 
 class BlueskyConnectForm(ConnectForm):
+    field_order = ["server", "login", "app_password", "other_account"]
     login = forms.CharField(
         label=_("Handle of the account"),
         max_length=200,

@@ -10,7 +10,7 @@ from colombe.core.object_views import visible_object_view
 from colombe.outreach import connect_forms
 from colombe.outreach.models import SocialAccount
 from colombe.outreach.networks.base import NetworkError
-from colombe.outreach.networks.connection import connect_account, disconnect_account, same_account
+from colombe.outreach.networks.connection import connect_account, disconnect_account
 
 
 @visible_object_view(SocialAccount, lookup="pk", login=True, perm="outreach.connect_account")
@@ -18,7 +18,12 @@ def account_connect(request: HttpRequest, account: SocialAccount) -> HttpRespons
     form = connect_forms.FORMS[account.network](request.POST or None, account=account)
     if request.method == "POST" and form.is_valid():
         try:
-            identity = connect_account(request.user, account, **form.credentials())
+            identity = connect_account(
+                request.user,
+                account,
+                other_account_ok=form.cleaned_data["other_account"],
+                **form.credentials(),
+            )
         except NetworkError as error:
             form.add_error(None, error.message)
         else:
@@ -27,15 +32,6 @@ def account_connect(request: HttpRequest, account: SocialAccount) -> HttpRespons
                 _("Connected as %(handle)s: reviewed posts will go out from Colombe.")
                 % {"handle": identity.handle},
             )
-            if not same_account(identity, account.handle):
-                messages.warning(
-                    request,
-                    _(
-                        "These credentials belong to %(handle)s, not to %(registered)s as the "
-                        "registry says. Check that this is the right account."
-                    )
-                    % {"handle": identity.handle, "registered": account.handle},
-                )
             return redirect("outreach:account_connect", pk=account.pk)
     status = 422 if request.method == "POST" else 200
     context = {"account": account, "form": form}

@@ -8,7 +8,6 @@ size its network asks for (``BANNERS``); networks without a banner get none. Pic
 cached by what they show, so a page of previews costs one drawing per account."""
 
 import hashlib
-import io
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from django.utils.translation import pgettext_lazy
 from PIL import Image, ImageDraw
 
 from colombe.outreach import identity
+from colombe.outreach.identity import png, wrap_to_fit
 from colombe.outreach.models import Network, SocialAccount
 
 AVATAR_SIZE = 400
@@ -55,20 +55,6 @@ BANNERS: dict[str, BannerFormat] = {
 def banner_format(account: SocialAccount) -> BannerFormat | None:
     """None for networks that show no banner (Instagram, TikTok, Telegram, WhatsApp)."""
     return BANNERS.get(account.network)
-
-
-def wrap_to_fit(text: str, font: identity.Font, max_width: int, max_lines: int) -> list[str] | None:
-    """The text in as few lines as fit ``max_width``, or None if it needs more than
-    ``max_lines``."""
-    measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))
-    for width in range(len(text), 0, -1):
-        # Words are never cut: a smaller size is tried instead.
-        lines = textwrap.wrap(text, width=width, break_long_words=False)
-        if len(lines) > max_lines:
-            return None
-        if all(measure.textlength(line, font=font) <= max_width for line in lines):
-            return lines
-    return None
 
 
 def fitted_lines(
@@ -133,12 +119,6 @@ def text_blocks(owner_name: str, width: int, height: int) -> list[TextBlock]:
         TextBlock(movement, movement_font, movement_height, identity.ON_PRIMARY),
         TextBlock(owner, owner_font, owner_height, identity.ACCENT),
     ]
-
-
-def png(image: Image.Image) -> bytes:
-    output = io.BytesIO()
-    image.save(output, format="PNG", optimize=True)
-    return output.getvalue()
 
 
 def draw_avatar(owner_name: str) -> bytes:

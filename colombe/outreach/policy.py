@@ -18,8 +18,10 @@
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
 
+from colombe.accounts.models import User
 from colombe.core import policy
 from colombe.core.models import AuditEntry
 from colombe.movement.models import Membership, Structure
@@ -86,6 +88,12 @@ def visible_accounts(user: Any) -> QuerySet[SocialAccount]:
 @policy.register_visibility(SocialAccount, scope=visible_accounts)
 def can_see_account(user: Any, account: SocialAccount) -> bool:
     return is_member(user)
+
+
+def public_accounts_of(structure: Structure) -> QuerySet[SocialAccount]:
+    """The accounts a structure shows the world (its mini-site's "Follow us"): the
+    registry itself is for members, but an active account is public on its network."""
+    return SocialAccount.objects.filter(owner=structure, status=SocialAccount.Status.ACTIVE)
 
 
 @policy.register("outreach.add_account")
@@ -237,18 +245,51 @@ EDITING_ACTIONS = [
 ]
 
 
+def editing_log() -> QuerySet[AuditEntry]:
+    """The audit entries of everyone who wrote or changed a post."""
+    return AuditEntry.objects.filter(action__in=EDITING_ACTIONS, object_type=Post._meta.label_lower)
+
+
 def has_shaped(user: Any, post: Post) -> bool:
     """Whether ``user`` wrote or edited ``post``, as the audit log remembers it (the
     author field alone forgets the committee members who changed the text since)."""
     return (
         post.author_id == user.pk
-        or AuditEntry.objects.filter(
-            actor=user,
-            action__in=EDITING_ACTIONS,
-            object_type=Post._meta.label_lower,
-            object_id=str(post.pk),
-        ).exists()
+        or editing_log().filter(actor=user, object_id=str(post.pk)).exists()
     )
+
+
+def posts_to_review(user: Any) -> QuerySet[Post]:
+    """The posts ``user`` may review now (``can_review_post`` for a whole list): in
+    review, in a structure they review for, neither written nor edited by them."""
+    if not is_authenticated(user):
+        return Post.objects.none()
+    shaped = editing_log().filter(actor=user, object_id=Cast(OuterRef("pk"), CharField()))
+    waiting = (
+        Post.objects.filter(status=Post.Status.IN_REVIEW)
+        .exclude(author=user)
+        .exclude(Exists(shaped))
+    )
+    if in_communication_group(user):
+        return waiting
+    led = CommunicationRole.objects.filter(user=user).values("structure_id")
+    return waiting.filter(structure_id__in=led)
+
+
+def post_reviewers(post: Post) -> QuerySet[User]:
+    """Who may review ``post`` (``can_review_post`` the other way round): the
+    communication group (national administrators by right) and the structure's
+    communication leads, minus anyone who wrote or edited it."""
+    roles = CommunicationRole.objects.filter(
+        Q(structure__isnull=True) | Q(structure=post.structure_id)
+    ).values("user_id")
+    # Without the null actors: NOT IN over a NULL would exclude everyone.
+    editors = editing_log().filter(object_id=str(post.pk), actor__isnull=False).values("actor_id")
+    reviewers = User.objects.filter(Q(pk__in=roles) | Q(is_national_admin=True), is_active=True)
+    reviewers = reviewers.exclude(pk__in=editors)
+    if post.author_id is not None:
+        reviewers = reviewers.exclude(pk=post.author_id)
+    return reviewers
 
 
 @policy.register("outreach.review_post")

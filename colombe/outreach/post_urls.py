@@ -35,4 +35,7 @@ urlpatterns = [
     path("campagnes/nouvelle/", campaign_views.campaign_create, name="campaign_create"),
     path("campagnes/<slug:slug>/", campaign_views.campaign_detail, name="campaign"),
     path("campagnes/<slug:slug>/modifier/", campaign_views.campaign_edit, name="campaign_edit"),
+    path(
+        "campagnes/<slug:slug>/supprimer/", campaign_views.campaign_delete, name="campaign_delete"
+    ),
 ]

@@ -10,7 +10,6 @@ from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -24,25 +23,18 @@ from colombe.core import policy
 from colombe.core.object_views import visible_object_view
 from colombe.movement.models import Membership
 from colombe.outreach import post_forms, publishing, services, sharing
+from colombe.outreach.access import members_only
 from colombe.outreach.models import (
     TEXT_LIMITS,
-    CommunicationRole,
     Network,
     Post,
     PostImage,
     PostTarget,
 )
-from colombe.outreach.policy import in_communication_group, is_member
+from colombe.outreach.policy import EDITABLE, posts_to_review
 from colombe.reports import photos
 
 PAGE_SIZE = 20
-EDITABLE = [Post.Status.DRAFT, Post.Status.CHANGES_REQUESTED]
-
-
-def require_member(user: Any) -> None:
-    """The movement's social-network work is for its members."""
-    if not is_member(user):
-        raise PermissionDenied
 
 
 # The list ----------------------------------------------------------------------------------
@@ -56,19 +48,10 @@ TABS = {
 }
 
 
-def to_review(user: Any, posts: QuerySet[Post]) -> QuerySet[Post]:
-    """Posts waiting for this user's review: never their own."""
-    waiting = posts.filter(status=Post.Status.IN_REVIEW).exclude(author=user)
-    if in_communication_group(user):
-        return waiting
-    led = CommunicationRole.objects.filter(user=user).values("structure_id")
-    return waiting.filter(structure_id__in=led)
-
-
 def posts_in_tab(user: Any, tab: str) -> QuerySet[Post]:
     posts = policy.visible(Post, user)
     if tab == "review":
-        return to_review(user, posts).order_by("submitted_at", "pk")
+        return posts_to_review(user).order_by("submitted_at", "pk")
     if tab == "scheduled":
         return posts.filter(status=Post.Status.SCHEDULED).order_by("scheduled_at", "pk")
     if tab == "published":
@@ -84,10 +67,9 @@ def posts_in_tab(user: Any, tab: str) -> QuerySet[Post]:
     return posts.filter(author=user).order_by("-updated_at", "-pk")
 
 
-@login_required
+@members_only
 def post_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    require_member(user)
     tab = request.GET.get("onglet", "mine")
     if tab not in TABS:
         tab = "mine"
@@ -108,7 +90,7 @@ def post_list(request: HttpRequest) -> HttpResponse:
         "page_obj": page_obj,
         "query_string": urlencode({"onglet": tab, **({"q": query} if query else {})}),
         "may_draft": policy.has_perm(user, "outreach.draft_post"),
-        "review_count": to_review(user, policy.visible(Post, user)).count(),
+        "review_count": posts_to_review(user).count(),
     }
     return render(request, "outreach/posts/list.html", context)
 
@@ -242,6 +224,7 @@ def post_detail(request: HttpRequest, post: Post) -> HttpResponse:
     context = {
         "post": post,
         "images": list(post.images.all()),
+        "hashtags": list(post.hashtags.all()),
         "targets": list(post.targets.select_related("account").order_by("account__network")),
         "reviews": post.reviews.select_related("reviewer").prefetch_related("checked_items"),
         "comments": post.comments.select_related("author"),

@@ -8,6 +8,7 @@ there, not even to the committee's own members."""
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,13 +16,15 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from colombe.actions.models import Action
 from colombe.core import policy, ratelimit
 from colombe.groups.models import Group, Visibility
 from colombe.meetings.models import Meeting
 from colombe.movement import services as movement_services
 from colombe.movement.models import Structure
 from colombe.outreach.minisite_forms import MinisiteContactForm
-from colombe.outreach.models import ShortLink, SocialAccount
+from colombe.outreach.models import ShortLink
+from colombe.outreach.policy import public_accounts_of
 from colombe.outreach.short_links import count_visit
 from colombe.petitions import altcha
 from colombe.petitions.models import Petition
@@ -62,6 +65,13 @@ def minisite_structure(slug: str) -> Structure:
 def public_content(structure: Structure) -> dict[str, Any]:
     """What anyone may see of the structure: the scopes of an anonymous visitor."""
     anyone = AnonymousUser()
+    actions = (
+        policy.visible(Action, anyone)
+        .filter(Q(structure=structure) | Q(co_organisers=structure))
+        .filter(status=Action.Status.PLANNED, ends_at__gte=timezone.now())
+        .distinct()
+        .order_by("starts_at", "pk")
+    )
     meetings = (
         policy.visible(Meeting, anyone)
         .filter(owner=structure, ends_at__gte=timezone.now())
@@ -79,17 +89,16 @@ def public_content(structure: Structure) -> dict[str, Any]:
         .order_by("-published_at", "-pk")
     )
     return {
+        "actions": list(actions[:SHOWN]),
         "meetings": list(meetings[:SHOWN]),
         "reports": list(reports[:SHOWN]),
         "petitions": list(petitions[:SHOWN]),
         "groups": list(
-            Group.objects.filter(owner=structure, visibility=Visibility.PUBLIC).order_by("name")
+            policy.visible(Group, anyone)
+            .filter(owner=structure, visibility=Visibility.PUBLIC)
+            .order_by("name")
         ),
-        "accounts": list(
-            SocialAccount.objects.filter(
-                owner=structure, status=SocialAccount.Status.ACTIVE
-            ).order_by("network", "label")
-        ),
+        "accounts": list(public_accounts_of(structure).order_by("network", "label")),
     }
 
 

@@ -2,14 +2,11 @@
 naming convention, the editorial charter and its checklist, the communication team and
 the "Relais jeunes"."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet
@@ -28,6 +25,7 @@ from colombe.outreach import identity_images, naming
 from colombe.outreach import policy as outreach_policy
 from colombe.outreach import registry_forms as forms
 from colombe.outreach import registry_services as services
+from colombe.outreach.access import members_only
 from colombe.outreach.models import (
     CharterPage,
     ChecklistItem,
@@ -41,23 +39,6 @@ ACCOUNTS_PER_PAGE = 25
 LEADS_PER_PAGE = 50
 VOLUNTEERS_PER_PAGE = 25
 IMAGE_CACHE_SECONDS = 60 * 60
-
-View = Callable[..., HttpResponse]
-
-
-def members_only(view: View) -> View:
-    """Anonymous visitors log in; people who are members of nothing get a page saying
-    these tools are for members (403)."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not outreach_policy.is_member(request.user):
-            return render(request, "outreach/registry/members_only.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def signed_in_user(request: HttpRequest) -> User:

@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -38,7 +38,6 @@ from colombe.outreach.models import (
     TEXT_LIMITS,
     Campaign,
     ChecklistItem,
-    CommunicationRole,
     Network,
     Post,
     PostComment,
@@ -47,7 +46,11 @@ from colombe.outreach.models import (
     PostTarget,
     SocialAccount,
 )
-from colombe.outreach.policy import in_communication_group, structures_user_speaks_for
+from colombe.outreach.policy import (
+    in_communication_group,
+    post_reviewers,
+    structures_user_speaks_for,
+)
 from colombe.reports import photos
 
 MAX_IMAGES = 4
@@ -112,20 +115,25 @@ def targetable_accounts(user: Any, structure: Structure) -> QuerySet[SocialAccou
     return active.filter(owner=structure)
 
 
+def dormant_errors(accounts: Iterable[SocialAccount]) -> list[str]:
+    return [
+        _("%(account)s is dormant: it cannot publish.") % {"account": str(account)}
+        for account in accounts
+        if account.status == SocialAccount.Status.DORMANT
+    ]
+
+
 def target_errors(user: Any, structure: Structure, accounts: Iterable[SocialAccount]) -> list[str]:
+    accounts = list(accounts)
     allowed = set(targetable_accounts(user, structure).values_list("pk", flat=True))
-    errors = []
-    for account in accounts:
-        if account.status == SocialAccount.Status.DORMANT:
-            errors.append(
-                _("%(account)s is dormant: it cannot publish.") % {"account": str(account)}
-            )
-        elif account.pk not in allowed:
-            errors.append(
-                _("%(account)s is not an account of %(structure)s.")
-                % {"account": str(account), "structure": structure.name}
-            )
-    return errors
+    # A dormant account is named once, as dormant (it is never among the allowed ones).
+    foreign = [
+        _("%(account)s is not an account of %(structure)s.")
+        % {"account": str(account), "structure": structure.name}
+        for account in accounts
+        if account.status != SocialAccount.Status.DORMANT and account.pk not in allowed
+    ]
+    return dormant_errors(accounts) + foreign
 
 
 def check_content(
@@ -158,11 +166,7 @@ def check_ready(post: Post) -> None:
     if not accounts:
         raise PostActionError(_("Choose at least one account to publish on."))
     problems = length_errors(post.text, post.link_url, [account.network for account in accounts])
-    problems += [
-        _("%(account)s is dormant: it cannot publish.") % {"account": str(account)}
-        for account in accounts
-        if account.status == SocialAccount.Status.DORMANT
-    ]
+    problems += dormant_errors(accounts)
     if post.images.filter(alt_text="").exists():
         problems.append(_("Every image needs a description."))
     if problems:
@@ -313,15 +317,8 @@ def add_comment(actor: Any, post: Post, body: str) -> PostComment:
 
 
 def reviewers_of(post: Post) -> list[User]:
-    """The communication group (national administrators belong to it by right) and the
-    structure's communication leads, but not the author: nobody reviews their own post."""
-    roles = CommunicationRole.objects.filter(
-        Q(structure__isnull=True) | Q(structure=post.structure)
-    ).values("user_id")
-    reviewers = User.objects.filter(Q(pk__in=roles) | Q(is_national_admin=True), is_active=True)
-    if post.author_id is not None:
-        reviewers = reviewers.exclude(pk=post.author_id)
-    return list(reviewers.order_by("pk"))
+    """Who is asked to review ``post``: see ``policy.post_reviewers``."""
+    return list(post_reviewers(post).order_by("pk"))
 
 
 def email_context(post: Post) -> dict[str, Any]:
@@ -490,3 +487,11 @@ def update_campaign(
     policy.require(actor, "outreach.manage_campaigns", campaign)
     save_campaign(actor, campaign, hashtags, fields)
     return campaign
+
+
+def delete_campaign(actor: Any, campaign: Campaign) -> None:
+    """Its posts and short links stay, without a campaign (``on_delete=SET_NULL``)."""
+    policy.require(actor, "outreach.manage_campaigns", campaign)
+    with transaction.atomic():
+        log_action(actor, "outreach.campaign.deleted", campaign, {"title": campaign.title})
+        campaign.delete()

@@ -9,7 +9,6 @@ picture. Pictures are cached under what they show, so a renamed committee or an 
 title draws a new one and nothing else does."""
 
 import hashlib
-import io
 from typing import Any
 
 from django.core.cache import cache
@@ -17,7 +16,7 @@ from django.utils import translation
 from PIL import Image, ImageDraw
 
 from colombe.outreach import identity, sharing
-from colombe.outreach.identity_images import wrap_to_fit
+from colombe.outreach.identity import png, wrap_by_width, wrap_to_fit
 
 WIDTH, HEIGHT = sharing.OG_SIZE
 MARGIN = 70
@@ -37,10 +36,9 @@ def canvas() -> tuple[Image.Image, ImageDraw.ImageDraw]:
 def cut_to_width(text: str, font: identity.Font, max_width: int, *, goes_on: bool = False) -> str:
     """``text`` on one line, shortened with "…" if it is wider than ``max_width`` (or
     ends with "…" anyway when the text ``goes_on`` past it)."""
-    measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))
-    if not goes_on and measure.textlength(text, font=font) <= max_width:
+    if not goes_on and identity.text_width(text, font) <= max_width:
         return text
-    while text and measure.textlength(text + ELLIPSIS, font=font) > max_width:
+    while text and identity.text_width(text + ELLIPSIS, font) > max_width:
         text = text[:-1]
     return text.rstrip(" .,;:-") + ELLIPSIS
 
@@ -62,23 +60,6 @@ def title_lines(title: str, max_width: int = TEXT_WIDTH) -> tuple[list[str], ide
     return shown, font, round(size * 1.2)
 
 
-def wrap_by_width(text: str, font: identity.Font, max_width: int) -> list[str]:
-    """Words filled into lines as wide as ``max_width`` (a longer word has its own line)."""
-    measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        candidate = f"{current} {word}".strip()
-        if current and measure.textlength(candidate, font=font) > max_width:
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
-    if current:
-        lines.append(current)
-    return lines
-
-
 def draw_title(draw: ImageDraw.ImageDraw, title: str, top: int, colour: str) -> int:
     """Draw the title from ``top``; return the height it took."""
     lines, font, line_height = title_lines(title)
@@ -93,12 +74,6 @@ def draw_band(draw: ImageDraw.ImageDraw, colour: str = identity.PRIMARY_DARK) ->
     draw.rectangle((0, top, WIDTH, HEIGHT), fill=colour)
     draw.rectangle((0, top - 8, WIDTH, top), fill=identity.ACCENT)
     return top
-
-
-def png(image: Image.Image) -> bytes:
-    output = io.BytesIO()
-    image.save(output, format="PNG", optimize=True)
-    return output.getvalue()
 
 
 def draw_share_image(*, kind_label: str, title: str, owner: str, movement: str) -> bytes:

@@ -7,7 +7,7 @@ from typing import Any
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from colombe.core import policy
 from colombe.core.object_views import visible_object_view
 from colombe.outreach import share_images, sharing
+from colombe.outreach.access import members_only
 from colombe.outreach.models import ShortLink
 from colombe.outreach.short_links import (
     ShortLinkForm,
@@ -75,14 +76,8 @@ def share_image(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 # Short links ------------------------------------------------------------------------------
 
 
-def require_member(user: Any) -> None:
-    if not policy.has_perm(user, "outreach.add_short_link"):
-        raise PermissionDenied
-
-
-@login_required
+@members_only
 def short_links(request: HttpRequest) -> HttpResponse:
-    require_member(request.user)
     form = ShortLinkSearchForm(request.GET or None)
     links = policy.visible(ShortLink, request.user).select_related("structure", "campaign")
     query = ""
@@ -100,10 +95,9 @@ def short_links(request: HttpRequest) -> HttpResponse:
     return render(request, "outreach/short_links/list.html", context)
 
 
-@login_required
+@members_only
 @require_http_methods(["GET", "POST"])
 def short_link_create(request: HttpRequest) -> HttpResponse:
-    require_member(request.user)
     form = ShortLinkForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:

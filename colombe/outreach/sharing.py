@@ -63,6 +63,45 @@ def mastodon_chooser_url(url: str, title: str) -> str:
     return reverse("outreach:share_mastodon") + "?" + urlencode({"path": path, "text": title})
 
 
+def with_text(text: str, url: str) -> str:
+    return f"{text} {url}".strip()
+
+
+# Each network's own share or compose dialog, prefilled with a text and an address; None
+# where the dialog needs an address that is missing. Networks absent from the table have
+# no such dialog (Instagram, TikTok, YouTube, PeerTube: an app or an upload; Mastodon:
+# one per server).
+SHARE_DIALOGS: dict[str, Callable[[str, str], str | None]] = {
+    Network.BLUESKY: lambda text, url: (
+        "https://bsky.app/intent/compose?" + urlencode({"text": with_text(text, url)})
+    ),
+    Network.X: lambda text, url: (
+        "https://x.com/intent/post?" + urlencode({"text": text, **({"url": url} if url else {})})
+    ),
+    Network.FACEBOOK: lambda text, url: (
+        "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url}) if url else None
+    ),
+    Network.LINKEDIN: lambda text, url: (
+        "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": url})
+        if url
+        else None
+    ),
+    Network.WHATSAPP: lambda text, url: (
+        "https://wa.me/?" + urlencode({"text": with_text(text, url)})
+    ),
+    Network.TELEGRAM: lambda text, url: (
+        "https://t.me/share/url?" + urlencode({"url": url, "text": text}) if url else None
+    ),
+}
+
+
+def share_dialog_url(network: str, text: str, url: str = "") -> str | None:
+    """The network's own share or compose dialog, prefilled with ``text`` and ``url``
+    (for posts on networks Colombe does not post to itself); None where there is none."""
+    dialog = SHARE_DIALOGS.get(network)
+    return dialog(text, url) if dialog else None
+
+
 def share_links(
     url: str, title: str, text: str = "", *, mastodon_chooser: str | None = None
 ) -> list[ShareLink]:
@@ -70,91 +109,30 @@ def share_links(
     posts; ``text`` (a sentence inviting people, e.g. "I signed this petition…") into the
     email, whose recipient did not choose to read a feed. ``mastodon_chooser`` replaces
     the generic chooser page by one of the page's own."""
-
-    def tagged(network: str) -> str:
-        return with_source(url, network)
-
-    def share_on(name: str) -> str:
-        return _("Share on %(network)s") % {"network": name}
-
-    email_body = f"{text or title}\n\n{tagged('email')}"
-    return [
-        ShareLink(
-            "mastodon", share_on("Mastodon"), mastodon_chooser or mastodon_chooser_url(url, title)
-        ),
-        ShareLink(
-            "bluesky",
-            share_on("Bluesky"),
-            "https://bsky.app/intent/compose?"
-            + urlencode({"text": f"{title} {tagged('bluesky')}"}),
-        ),
-        ShareLink(
-            "x",
-            share_on("X"),
-            "https://x.com/intent/post?" + urlencode({"text": title, "url": tagged("x")}),
-        ),
-        ShareLink(
-            "facebook",
-            share_on("Facebook"),
-            "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": tagged("facebook")}),
-        ),
-        ShareLink(
-            "linkedin",
-            share_on("LinkedIn"),
-            "https://www.linkedin.com/sharing/share-offsite/?"
-            + urlencode({"url": tagged("linkedin")}),
-        ),
-        ShareLink(
-            "whatsapp",
-            share_on("WhatsApp"),
-            "https://wa.me/?" + urlencode({"text": f"{title} {tagged('whatsapp')}"}),
-        ),
-        ShareLink(
-            "telegram",
-            share_on("Telegram"),
-            "https://t.me/share/url?" + urlencode({"url": tagged("telegram"), "text": title}),
-        ),
-        ShareLink(
-            "email",
-            _("Send by email"),
-            f"mailto:?subject={quote(title)}&body={quote(email_body)}",
-        ),
-    ]
+    mastodon = ShareLink(
+        Network.MASTODON.value,
+        _("Share on %(network)s") % {"network": Network.MASTODON.label},
+        mastodon_chooser or mastodon_chooser_url(url, title),
+    )
+    dialogs = []
+    for network in SHARE_DIALOGS:
+        dialog = share_dialog_url(network, title, with_source(url, network))
+        if dialog is not None:
+            label = _("Share on %(network)s") % {"network": Network(network).label}
+            dialogs.append(ShareLink(str(network), label, dialog))
+    email_body = f"{text or title}\n\n{with_source(url, 'email')}"
+    email = ShareLink(
+        "email",
+        _("Send by email"),
+        f"mailto:?subject={quote(title)}&body={quote(email_body)}",
+    )
+    return [mastodon, *dialogs, email]
 
 
 def copy_text(url: str, title: str, text: str = "") -> str:
     """The text to paste into Signal (or any messenger): plain, the address alone on its
     last line so the messenger shows its preview."""
     return "\n\n".join(part for part in (title, text, with_source(url, "signal")) if part)
-
-
-def share_dialog_url(network: str, text: str, url: str = "") -> str | None:
-    """The network's own share or compose dialog, prefilled with ``text`` and ``url``
-    (for posts on networks Colombe does not post to itself). None where the network has no
-    such dialog (Instagram, TikTok, YouTube, PeerTube: an app or an upload; Mastodon: one
-    per server) or needs an address that is missing."""
-    with_url = f"{text} {url}".strip()
-    dialogs: dict[str, Callable[[], str | None]] = {
-        Network.BLUESKY: lambda: "https://bsky.app/intent/compose?" + urlencode({"text": with_url}),
-        Network.X: lambda: (
-            "https://x.com/intent/post?"
-            + urlencode({"text": text, **({"url": url} if url else {})})
-        ),
-        Network.FACEBOOK: lambda: (
-            "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url}) if url else None
-        ),
-        Network.LINKEDIN: lambda: (
-            "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": url})
-            if url
-            else None
-        ),
-        Network.TELEGRAM: lambda: (
-            "https://t.me/share/url?" + urlencode({"url": url, "text": text}) if url else None
-        ),
-        Network.WHATSAPP: lambda: "https://wa.me/?" + urlencode({"text": with_url}),
-    }
-    dialog = dialogs.get(network)
-    return dialog() if dialog else None
 
 
 # The Mastodon instance chooser -------------------------------------------------------------

@@ -6,22 +6,43 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from colombe.core import policy
 from colombe.core.audit import log_action
 from colombe.outreach.credentials import encrypt_secret
 from colombe.outreach.models import SocialAccount
-from colombe.outreach.networks.base import Identity
+from colombe.outreach.networks.base import Identity, NetworkError
 from colombe.outreach.networks.registry import client_for_credentials
 
 
+class OtherAccount(NetworkError):
+    """The credentials work, but for another account than the one the registry names."""
+
+
 def connect_account(
-    actor: Any, account: SocialAccount, *, api_base_url: str, login: str, secret: str
+    actor: Any,
+    account: SocialAccount,
+    *,
+    api_base_url: str,
+    login: str,
+    secret: str,
+    other_account_ok: bool = False,
 ) -> Identity:
     """Check the credentials with the network (raises its NetworkError when refused or
-    unreachable), then save them. Returns who they belong to."""
+    unreachable, OtherAccount when they belong to another account and ``other_account_ok``
+    does not say that is intended), then save them. Returns who they belong to."""
     policy.require(actor, "outreach.connect_account", account)
     identity = client_for_credentials(account.network, api_base_url, login, secret).verify()
+    if not other_account_ok and not same_account(identity, account.handle):
+        raise OtherAccount(
+            _(
+                "These credentials belong to %(handle)s, not to %(registered)s as the registry "
+                "says. Nothing was saved. Check that this is the right account; if it is, tick "
+                "“Yes, connect this other account”."
+            )
+            % {"handle": identity.handle, "registered": account.handle}
+        )
     with transaction.atomic():
         account.api_base_url = api_base_url
         account.api_login = login

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from django.conf import settings
 from django.utils.translation import gettext as _
 from mastodon import Mastodon
 from mastodon.errors import (
@@ -48,11 +49,16 @@ from colombe.outreach.services import text_as_published
 ASSUMED_SERVER_VERSION = "4.0.0"
 
 # The server converts images in the background; Colombe waits for it before posting
-# (a status with an unprocessed attachment is refused).
+# (a status with an unprocessed attachment is refused), but only a few seconds: a worker
+# must not sleep on one post, so a slow conversion becomes a TemporaryError and the
+# publishing schedule tries again later.
 MEDIA_POLL_SECONDS = 1.0
-MEDIA_POLL_ATTEMPTS = 30
+MEDIA_POLL_ATTEMPTS = 3
 
-USER_AGENT = "Colombe (+https://colombe.example)"
+
+def user_agent() -> str:
+    """Who is calling, with this site's address so a server's admins can find us."""
+    return f"Colombe (+{settings.SITE_URL})"
 
 
 class MastodonClient:
@@ -74,7 +80,7 @@ class MastodonClient:
             mastodon_version=ASSUMED_SERVER_VERSION,
             request_timeout=REQUEST_TIMEOUT_SECONDS,
             session=session,
-            user_agent=USER_AGENT,
+            user_agent=user_agent(),
         )
 
     def verify(self) -> Identity:
@@ -110,12 +116,14 @@ class MastodonClient:
     def _upload(self, image: PostImage) -> str:
         content, mime_type = image_bytes(image)
         media = self.api.media_post(content, mime_type=mime_type, description=image.alt_text)
-        for _attempt in range(MEDIA_POLL_ATTEMPTS):
-            if media.get("url"):
-                return str(media["id"])
+        polls = 0
+        while not media.get("url"):
+            if polls == MEDIA_POLL_ATTEMPTS:
+                raise TemporaryError(_("The server is still processing an image of the post."))
             time.sleep(MEDIA_POLL_SECONDS)
             media = self.api.media(media["id"])
-        raise TemporaryError(_("The server is still processing an image of the post."))
+            polls += 1
+        return str(media["id"])
 
     def _remember_retry_after(self, response: requests.Response, **kwargs: Any) -> None:
         if response.status_code == 429:

@@ -11,6 +11,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from colombe.core.models import AuditEntry
+from colombe.outreach import campaign_views
 from colombe.outreach.models import Campaign, Post, PostTarget, ShortLink, ShortLinkVisits
 from colombe.outreach.tests.test_posts import Accounts, draft, scheduled
 from tests.personas import World
@@ -206,3 +208,70 @@ def test_visits_before_the_campaign_extend_the_chart(world: World, peace: Campai
     assert data["clicks"]["labels"][0] == early.isoformat()
     assert data["clicks"]["datasets"][0]["counts"][0] == 2
     assert date.fromisoformat(data["clicks"]["labels"][-1]) == timezone.localdate()
+
+
+def test_the_total_counts_visits_older_than_the_chart(world: World, peace: Campaign) -> None:
+    link = ShortLink.objects.create(code="ancien", target="/", title="Ancien", campaign=peace)
+    long_ago = timezone.localdate() - timedelta(days=campaign_views.MAX_CHART_DAYS + 30)
+    ShortLinkVisits.objects.create(link=link, day=long_ago, visits=40)
+    ShortLinkVisits.objects.create(link=link, day=timezone.localdate(), visits=2)
+
+    html = (
+        logged_in(world.charlie)
+        .get(reverse("outreach:campaign", args=[peace.slug]))
+        .content.decode()
+    )
+
+    assert long_ago.isoformat() not in chart_data(html)["clicks"]["labels"]
+    assert "42 visits" in html
+
+
+# Deleting a campaign ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [(None, 404), ("eve", 404), ("charlie", 403), ("bob", 403), ("alice", 200)],
+)
+def test_only_the_communication_group_deletes_a_campaign(
+    world: World, peace: Campaign, persona: str | None, status: int
+) -> None:
+    client = logged_in(getattr(world, persona)) if persona else Client()
+    url = reverse("outreach:campaign_delete", args=[peace.slug])
+
+    assert client.get(url).status_code == status
+    if status != 200:
+        assert client.post(url).status_code == status
+        assert Campaign.objects.filter(pk=peace.pk).exists()
+
+
+def test_deleting_a_campaign_asks_then_keeps_its_posts_and_links(
+    world: World, accounts: Accounts, peace: Campaign
+) -> None:
+    post = draft(world, accounts, campaign=peace)
+    link = ShortLink.objects.create(code="tract", target="/", title="Tract", campaign=peace)
+    client = logged_in(world.alice)
+    url = reverse("outreach:campaign_delete", args=[peace.slug])
+    dashboard = client.get(reverse("outreach:campaign", args=[peace.slug])).content.decode()
+    assert f'href="{url}"' in dashboard
+
+    question = client.get(url).content.decode()
+    assert "Its 1 post stays, without a campaign." in question
+    assert Campaign.objects.filter(pk=peace.pk).exists()
+
+    response = client.post(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("outreach:campaigns")
+    assert not Campaign.objects.filter(pk=peace.pk).exists()
+    post.refresh_from_db()
+    link.refresh_from_db()
+    assert post.campaign is None
+    assert link.campaign is None
+    assert AuditEntry.objects.filter(
+        action="outreach.campaign.deleted", object_id=str(peace.pk), actor=world.alice
+    ).exists()
+
+
+def test_members_do_not_see_the_delete_link(world: World, peace: Campaign) -> None:
+    dashboard = logged_in(world.charlie).get(reverse("outreach:campaign", args=[peace.slug]))
+    assert "Delete the campaign" not in dashboard.content.decode()

@@ -240,18 +240,39 @@ def test_addresses_that_are_not_a_server_are_refused(
     assert message in response.content.decode()
 
 
-def test_credentials_of_another_account_give_a_warning(
+def test_credentials_of_another_account_are_refused_before_saving(
+    client: Client, world: World, fake_mastodon: FakeMastodon
+) -> None:
+    other = make_account(world.lyon, Network.MASTODON, handle="@colombe_paris")
+
+    response = logged_in(client, world.alice).post(
+        connect_url(other), {"server": fake_mastodon.url, "access_token": fake_mastodon.token}
+    )
+
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "not to @colombe_paris as the registry says. Nothing was saved." in body
+    assert "error-summary" in body
+    other.refresh_from_db()
+    assert not other.is_connected
+    assert other.api_secret_encrypted == ""
+    assert not AuditEntry.objects.filter(action="outreach.account.connected").exists()
+
+
+def test_ticking_yes_connects_the_other_account(
     client: Client, world: World, fake_mastodon: FakeMastodon
 ) -> None:
     other = make_account(world.lyon, Network.MASTODON, handle="@colombe_paris")
 
     response = logged_in(client, world.alice).post(
         connect_url(other),
-        {"server": fake_mastodon.url, "access_token": fake_mastodon.token},
-        follow=True,
+        {"server": fake_mastodon.url, "access_token": fake_mastodon.token, "other_account": "on"},
     )
 
-    assert "not to @colombe_paris as the registry says" in response.content.decode()
+    assert response.status_code == 302
+    other.refresh_from_db()
+    assert other.is_connected
+    assert decrypt_secret(other.api_secret_encrypted) == fake_mastodon.token
 
 
 def test_disconnect_asks_then_wipes_the_secret(

@@ -1,6 +1,7 @@
 """Committee mini-sites: /<committee-slug>/ shows what anyone may see of a committee, with
 a contact form that mails its leaders."""
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -8,6 +9,8 @@ from django.core import mail, signing
 from django.test import Client
 from django.urls import reverse
 
+from colombe.actions.models import Action
+from colombe.actions.tests.plan_helpers import plan
 from colombe.core.models import AuditEntry
 from colombe.meetings.models import Meeting
 from colombe.movement.models import Structure
@@ -329,3 +332,59 @@ def test_a_free_slug_is_accepted(client: Client, world: World) -> None:
         },
     )
     assert Structure.objects.filter(slug="villeurbanne").exists()
+
+
+# Coming public field actions (colombe.actions) ---------------------------------------------
+
+
+def test_minisite_lists_the_coming_public_actions(
+    client: Client, world: World, english_pages: None
+) -> None:
+    plan(world, title="Stand au marché de la Croix-Rousse", starts_in=timedelta(days=2))
+    plan(world, title="Réunion de préparation", visibility=Action.Visibility.MEMBERS)
+    plan(world, title="Chaîne humaine dans le groupe secret", group=world.secret_group)
+    cancelled = plan(world, title="Vélorution annulée")
+    cancelled.status = Action.Status.CANCELLED
+    cancelled.save()
+    plan(world, title="Stand de la semaine dernière", starts_in=-timedelta(days=7))
+    elsewhere = factories.StructureFactory.create(name="Comité de Villeurbanne")
+    shared = plan(world, title="Marche pour la paix avec Villeurbanne")
+    shared.structure = elsewhere
+    shared.save()
+    shared.co_organisers.add(world.lyon)
+    plan(world, title="Projection à Villeurbanne").co_organisers.add(elsewhere)
+
+    page = client.get("/lyon/").content.decode()
+
+    assert "Next public actions" in page
+    assert "Stand au marché de la Croix-Rousse" in page
+    assert "Marche pour la paix avec Villeurbanne" in page  # Lyon co-organises it
+    assert page.count("Projection à Villeurbanne") == 1  # once, whoever co-organises it
+    for hidden in [
+        "Réunion de préparation",
+        "Chaîne humaine dans le groupe secret",
+        "Vélorution annulée",
+        "Stand de la semaine dernière",
+    ]:
+        assert hidden not in page, hidden
+    assert reverse("actions:agenda") + "?comite=lyon" in page
+    # The agenda understands the link: it lists the committee's actions only.
+    agenda = client.get(reverse("actions:agenda"), {"comite": "lyon"}).content.decode()
+    assert "Stand au marché de la Croix-Rousse" in agenda
+
+
+def test_minisite_shows_the_next_five_actions_soonest_first(client: Client, world: World) -> None:
+    for day in range(7, 0, -1):
+        plan(world, title=f"Action numéro {day}", starts_in=timedelta(days=day))
+
+    page = client.get("/lyon/").content.decode()
+
+    shown = [day for day in range(1, 8) if f"Action numéro {day}<" in page]
+    assert shown == [1, 2, 3, 4, 5]
+    assert page.index("Action numéro 1<") < page.index("Action numéro 5<")
+
+
+def test_empty_minisite_has_no_action_planned(
+    client: Client, world: World, english_pages: None
+) -> None:
+    assert "No public action planned for now." in client.get("/lyon/").content.decode()

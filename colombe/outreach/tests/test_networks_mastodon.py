@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.utils import translation
 
+from colombe.outreach import publishing
 from colombe.outreach.models import Network, PostTarget
 from colombe.outreach.networks import mastodon
 from colombe.outreach.networks.base import PermanentError, RateLimited, TemporaryError
@@ -134,6 +135,14 @@ def test_images_are_uploaded_with_alt_text_before_the_status(
     assert status["media_ids[]"] == sorted(fake_mastodon.media)
 
 
+def test_requests_name_this_site(fake_mastodon: FakeMastodon, settings: Any) -> None:
+    settings.SITE_URL = "https://paix.example"
+
+    client_for_credentials(Network.MASTODON, fake_mastodon.url, "", fake_mastodon.token).verify()
+
+    assert fake_mastodon.requests[0].headers["user-agent"] == "Colombe (+https://paix.example)"
+
+
 def test_waits_for_media_processing_before_posting(
     fake_mastodon: FakeMastodon, target: PostTarget, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -152,6 +161,27 @@ def test_waits_for_media_processing_before_posting(
         "POST /api/v1/statuses",
     ]
     assert fake_mastodon.statuses[published.remote_id]["media_attachments"][0]["id"] == media_id
+
+
+def test_an_image_still_processing_after_a_few_seconds_is_retried_later(
+    fake_mastodon: FakeMastodon, target: PostTarget, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker waits a few seconds at most, then the RETRY schedule takes over."""
+    slept: list[float] = []
+    monkeypatch.setattr(mastodon.time, "sleep", slept.append)
+    fake_mastodon.processing_polls = 10
+    add_image(target.post, "Une banderole")
+
+    state = publishing.publish_target(target.pk)
+
+    assert state == PostTarget.State.RETRY
+    assert sum(slept) <= 3
+    [media_id] = fake_mastodon.media
+    assert fake_mastodon.paths == ["POST /api/v2/media"] + [f"GET /api/v1/media/{media_id}"] * 3
+    assert not fake_mastodon.statuses
+    target.refresh_from_db()
+    assert target.last_error == "The server is still processing an image of the post."
+    assert target.next_attempt_at is not None
 
 
 def test_same_target_sent_twice_publishes_one_status(

@@ -318,6 +318,22 @@ def test_publishing_by_hand_on_facebook(world: World, accounts: Accounts) -> Non
     assert logged_in(world.charlie).get(url).status_code == 404
 
 
+def test_the_prepared_text_has_a_copy_button(world: World, accounts: Accounts) -> None:
+    post = scheduled(world, accounts, accounts=[accounts.facebook])
+    target = PostTarget.objects.get(post=post)
+
+    page = logged_in(world.charlie).get(
+        reverse("outreach:target_record", args=[post.pk, target.pk])
+    )
+
+    html = page.content.decode()
+    prepared = re.search(r'<textarea id="prepared-text"[^>]*>', html)
+    assert prepared is not None
+    assert "data-copy-text" in prepared.group(0)
+    assert 'data-copy-label="Copy the text"' in prepared.group(0)
+    assert "outreach/copy-text" in html  # the script that adds the button
+
+
 def test_images_are_offered_for_download(world: World, accounts: Accounts) -> None:
     post = draft(world, accounts, accounts=[accounts.facebook])
     image = services.add_image(world.bob, post, png(), "Affiche")

@@ -2,15 +2,20 @@
 (colombe.outreach.policy.can_review_post reads the editors from the audit log)."""
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
 from PIL import Image
 
 from colombe.core import policy
+from colombe.core.audit import log_action
 from colombe.outreach import services
 from colombe.outreach.models import CommunicationRole, Network, Post, SocialAccount
 from tests import factories
@@ -109,3 +114,62 @@ def test_editing_another_post_does_not_count(
     services.update_post(karim, other, accounts=[account], text="Autre")
 
     assert may_review(karim, submitted(charlies_draft, world))
+
+
+# The lists agree with the policy: the "To review" tab, its badge and the emails ----------
+
+
+def review_tab(user: Any) -> str:
+    client = Client()
+    client.force_login(user)
+    response = client.get(reverse("outreach:posts"), {"onglet": "review"})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def review_badge(page: str) -> str | None:
+    found = re.search(r'onglet=review"[^>]*>[^<]*<span class="badge">(\d+)</span>', page)
+    return found.group(1) if found else None
+
+
+def test_the_review_tab_leaves_out_posts_the_lead_edited(
+    world: World, karim: Any, account: SocialAccount, charlies_draft: Post
+) -> None:
+    untouched = services.create_post(
+        world.charlie,
+        structure=world.lyon,
+        text="Projection-débat jeudi soir",
+        link_url="",
+        campaign=None,
+        accounts=[account],
+    )
+    submitted(untouched, world)
+    services.update_post(karim, charlies_draft, accounts=[account], text="Samedi place Bellecour")
+    submitted(charlies_draft, world)
+
+    page = review_tab(karim)
+    assert "Projection-débat jeudi soir" in page
+    assert "Samedi place Bellecour" not in page
+    assert review_badge(page) == "1"
+    # Alice did not touch either: both wait for her.
+    assert review_badge(review_tab(world.alice)) == "2"
+
+
+def test_a_lead_who_edited_the_post_gets_no_review_email(
+    world: World, karim: Any, account: SocialAccount, charlies_draft: Post
+) -> None:
+    services.update_post(karim, charlies_draft, accounts=[account], text="Samedi place Bellecour")
+    mail.outbox.clear()
+    submitted(charlies_draft, world)
+
+    recipients = sorted(address for message in mail.outbox for address in message.to)
+    assert recipients == [world.alice.email]
+    assert services.reviewers_of(charlies_draft) == [world.alice]
+
+
+def test_an_edit_by_a_deleted_account_does_not_empty_the_reviewers(
+    world: World, karim: Any, charlies_draft: Post
+) -> None:
+    # An audit entry whose actor is gone (NULL) must not turn NOT IN into "nobody".
+    log_action(None, "outreach.post.updated", charlies_draft)
+    assert services.reviewers_of(submitted(charlies_draft, world)) == [world.alice, karim]
