@@ -1,11 +1,12 @@
 """factory-boy factories for every model the foundation defines."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import factory
 from django.utils import timezone
 
 from colombe.accounts.models import User
+from colombe.actions.models import Action, ActionKind, PrintTemplate, SignUp, Slot
 from colombe.core.models import Hashtag
 from colombe.groups.models import (
     Document,
@@ -18,6 +19,7 @@ from colombe.groups.models import (
     Visibility,
 )
 from colombe.movement.models import Membership, PartnerOrganisation, Structure, Territory
+from colombe.training.models import Level, MentoringRequest, Resource, Topic, TrainingSession
 
 
 class UserFactory(factory.django.DjangoModelFactory[User]):
@@ -139,3 +141,98 @@ class JoinRequestFactory(factory.django.DjangoModelFactory[JoinRequest]):
 
     group = factory.SubFactory(GroupFactory)
     user = factory.SubFactory(UserFactory)
+
+
+# Field actions and training --------------------------------------------------------------
+
+
+def in_days(days: int) -> datetime:
+    return timezone.now().replace(microsecond=0) + timedelta(days=days)
+
+
+class ActionFactory(factory.django.DjangoModelFactory[Action]):
+    class Meta:
+        model = Action
+
+    kind = ActionKind.LEAFLETS
+    title = factory.Sequence(lambda n: f"Tractage {n}")
+    # The URL of an action ends with its date.
+    slug = factory.Sequence(lambda n: f"tractage-{n}-2030-05-04")
+    structure = factory.SubFactory(StructureFactory)
+    starts_at = factory.LazyFunction(lambda: in_days(5))
+    ends_at = factory.LazyAttribute(lambda action: action.starts_at + timedelta(hours=2))
+    place = "Place Bellecour"
+    town = "Lyon"
+    territory = factory.SelfAttribute("structure.territory")
+
+
+class SlotFactory(factory.django.DjangoModelFactory[Slot]):
+    class Meta:
+        model = Slot
+
+    action = factory.SubFactory(ActionFactory)
+    label = factory.Sequence(lambda n: f"Créneau {n}")
+
+
+class SignUpFactory(factory.django.DjangoModelFactory[SignUp]):
+    class Meta:
+        model = SignUp
+
+    slot = factory.SubFactory(SlotFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+class PrintTemplateFactory(factory.django.DjangoModelFactory[PrintTemplate]):
+    class Meta:
+        model = PrintTemplate
+
+    kind = PrintTemplate.Kind.LEAFLET
+    page_size = PrintTemplate.PageSize.A5
+    name = factory.Sequence(lambda n: f"Tract {n}")
+    slug = factory.Sequence(lambda n: f"tract-{n}")
+    headline = "Désarmons la paix"
+    body = "Rejoignez le **comité** près de chez vous."
+
+
+class TopicFactory(factory.django.DjangoModelFactory[Topic]):
+    class Meta:
+        model = Topic
+
+    name = factory.Sequence(lambda n: f"Sujet {n}")
+    slug = factory.Sequence(lambda n: f"sujet-{n}")
+
+
+class TrainingSessionFactory(factory.django.DjangoModelFactory[TrainingSession]):
+    class Meta:
+        model = TrainingSession
+
+    title = factory.Sequence(lambda n: f"Atelier {n}")
+    slug = factory.Sequence(lambda n: f"atelier-{n}")
+    topic = factory.SubFactory(TopicFactory)
+    level = Level.BEGINNER
+    structure = factory.SubFactory(StructureFactory)
+    format = TrainingSession.Format.IN_PERSON
+    place = "Maison des associations"
+    starts_at = factory.LazyFunction(lambda: in_days(3))
+    ends_at = factory.LazyAttribute(lambda session: session.starts_at + timedelta(hours=2))
+
+
+class ResourceFactory(factory.django.DjangoModelFactory[Resource]):
+    class Meta:
+        model = Resource
+
+    title = factory.Sequence(lambda n: f"Guide {n}")
+    slug = factory.Sequence(lambda n: f"guide-{n}")
+    summary = "En trois gestes."
+    body = "1. Ouvrez le lien."
+    level = Level.BEGINNER
+    topic = factory.SubFactory(TopicFactory)
+
+
+class MentoringRequestFactory(factory.django.DjangoModelFactory[MentoringRequest]):
+    class Meta:
+        model = MentoringRequest
+
+    requester = factory.SubFactory(UserFactory)
+    topic = factory.SubFactory(TopicFactory)
+    availability = "L'après-midi"

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -15,10 +14,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from icalendar import Calendar, Event
+from icalendar import Event
 
 from colombe.actions.models import Action, ActionKind, DayOfAction
 from colombe.core import policy
+from colombe.core.ical import calendar, stable_uid
 from colombe.core.mail import absolute_url
 from colombe.meetings.models import Meeting
 from colombe.movement.models import Structure, Territory
@@ -135,19 +135,13 @@ def public_feed_actions(committee: Structure | None = None) -> QuerySet[Action]:
     return actions.order_by("starts_at", "pk")
 
 
-def uid(action: Action) -> str:
-    """Stable across edits, so calendars update the event instead of adding one."""
-    host = urlsplit(settings.SITE_URL).hostname or "colombe"
-    return f"action-{action.pk}@{host}"
-
-
 def location(action: Action) -> str:
     return ", ".join(part for part in (action.place, action.address, action.town) if part)
 
 
 def event_for(action: Action, zone: ZoneInfo) -> Event:
     event = Event()
-    event.add("uid", uid(action))
+    event.add("uid", stable_uid("action", action.pk))
     event.add("dtstamp", timezone.now())
     event.add("summary", action.title)
     event.add("dtstart", action.starts_at.astimezone(zone))
@@ -164,14 +158,7 @@ def event_for(action: Action, zone: ZoneInfo) -> Event:
 
 def calendar_for(actions: Iterable[Action], name: str) -> bytes:
     zone = ZoneInfo(settings.TIME_ZONE)
-    calendar = Calendar()
-    calendar.add("prodid", PRODUCT_ID)
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
-    for action in actions:
-        calendar.add_component(event_for(action, zone))
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+    return calendar(PRODUCT_ID, (event_for(action, zone) for action in actions), name)
 
 
 # Maps ----------------------------------------------------------------------------------------

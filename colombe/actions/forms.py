@@ -9,11 +9,14 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from colombe.actions import services
 from colombe.actions.models import Action, ActionKind, DayOfAction, Slot
 from colombe.movement.models import PartnerOrganisation, Structure, Territory
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+# What the form sets besides ``services.ACTION_FIELDS``.
+RELATED_FIELDS = ("hashtags", "co_organisers", "partners")
 
 
 def wall_clock(day: date, at: time) -> datetime:
@@ -126,26 +129,9 @@ class ActionForm(forms.Form):
 
     def action_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
-        names = [
-            "kind",
-            "title",
-            "description",
-            "starts_at",
-            "ends_at",
-            "place",
-            "address",
-            "town",
-            "territory",
-            "latitude",
-            "longitude",
-            "material",
-            "day_of_action",
-            "hashtags",
-            "co_organisers",
-            "partners",
-        ]
-        if "visibility" in self.fields:
-            names.append("visibility")
+        names = [*sorted(services.ACTION_FIELDS), *RELATED_FIELDS]
+        if "visibility" not in self.fields:  # a group's action: the group decides
+            names.remove("visibility")
         return {name: data[name] for name in names}
 
     @staticmethod

@@ -25,13 +25,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from colombe.actions import agenda, forms, services
 from colombe.actions.models import Action, DayOfAction, SignUp, Slot
-from colombe.actions.policy import structures_planned_for
 from colombe.core import policy
 from colombe.core.object_views import visible_object_view
 from colombe.core.spreadsheets import csv_lines
 from colombe.groups.models import Group, GroupMembership
 from colombe.movement.models import Structure, Territory
-from colombe.movement.policy import structures_managed_by, territories_managed_by
+from colombe.movement.policy import active_structures, structures_managed_by, territories_managed_by
 
 PAGE_SIZE = 30
 DAYS_PAGE_SIZE = 20
@@ -167,7 +166,7 @@ def planning_owner(request: HttpRequest) -> tuple[Structure, Group | None] | Non
         group = policy.get_visible_or_404(Group, request.user, slug=group_slug)
         return group.owner, group
     if slug := request.GET.get("comite"):
-        return get_object_or_404(structures_planned_for(request.user), slug=slug), None
+        return get_object_or_404(active_structures(request.user), slug=slug), None
     return None
 
 
@@ -175,16 +174,17 @@ def group_choices(user: Any) -> QuerySet[Group]:
     """Groups in whose space the user may plan: theirs, owned by one of their structures."""
     member_of = GroupMembership.objects.filter(user=user).values("group_id")
     return (
-        Group.objects.filter(pk__in=member_of, owner__in=structures_planned_for(user))
+        Group.objects.filter(pk__in=member_of, owner__in=active_structures(user))
         .select_related("owner")
         .order_by("name")
     )
 
 
-def action_form(request: HttpRequest, **kwargs: Any) -> forms.ActionForm:
-    return forms.ActionForm(
-        request.POST or None, days=DayOfAction.objects.order_by("-starts_on"), **kwargs
-    )
+def action_form(
+    request: HttpRequest, current_day_id: int | None = None, **kwargs: Any
+) -> forms.ActionForm:
+    days = services.days_to_join(current_day_id)
+    return forms.ActionForm(request.POST or None, days=days, **kwargs)
 
 
 @login_required
@@ -195,7 +195,7 @@ def create(request: HttpRequest) -> HttpResponse:
     if chosen is None:
         context = {
             "choose_owner": True,
-            "structures": structures_planned_for(request.user).order_by("name"),
+            "structures": active_structures(request.user).order_by("name"),
             "groups": group_choices(request.user),
             "day_slug": request.GET.get("journee", ""),
         }
@@ -225,7 +225,10 @@ def create(request: HttpRequest) -> HttpResponse:
 @visible_object_view(Action, login=True, perm="actions.edit")
 def edit(request: HttpRequest, action: Action) -> HttpResponse:
     form = action_form(
-        request, in_group=action.group_id is not None, initial=forms.ActionForm.initial_for(action)
+        request,
+        action.day_of_action_id,
+        in_group=action.group_id is not None,
+        initial=forms.ActionForm.initial_for(action),
     )
     context = {"form": form, "action": action}
     if request.method != "POST":

@@ -13,12 +13,12 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from colombe.actions.models import Action, DayOfAction
+from colombe.actions.models import Action, DayOfAction, PrintTemplate
 from colombe.core import policy
 from colombe.groups.models import GroupMembership
 from colombe.movement.models import Membership, Structure
 from colombe.movement.policy import (
-    active_membership,
+    active_structures,
     coordinates_within,
     is_active_member,
     is_authenticated,
@@ -44,20 +44,10 @@ def can_see_action(user: Any, action: Action) -> bool:
     return visible_actions(user).filter(pk=action.pk).exists()
 
 
-def structures_planned_for(user: Any) -> QuerySet[Structure]:
-    """Structures whose actions ``user`` may plan."""
-    if policy.is_national_admin(user):
-        return Structure.objects.all()
-    if not is_authenticated(user):
-        return Structure.objects.none()
-    return Structure.objects.filter(
-        memberships__user=user, memberships__status=Membership.Status.ACTIVE
-    )
-
-
 @policy.register("actions.plan")
 def can_plan(user: Any, _nothing: Any = None) -> bool:
-    return structures_planned_for(user).exists()
+    """Active members plan the actions of their structures (``active_structures``)."""
+    return active_structures(user).exists()
 
 
 @policy.register("actions.edit")
@@ -73,6 +63,20 @@ def can_edit(user: Any, action: Action) -> bool:
         or leads_or_administers(user, action.structure)
         or is_coordinator_for(user, action.structure)
     )
+
+
+def actions_edited_by(user: Any, structure: Structure) -> QuerySet[Action]:
+    """The structure's actions ``user`` may edit (``actions.edit``), in one query: the
+    rule asks the same of each action, one at a time."""
+    if not is_authenticated(user):
+        return Action.objects.none()
+    member_of = GroupMembership.objects.filter(user=user).values("group_id")
+    actions = Action.objects.filter(structure=structure).filter(
+        Q(group__isnull=True) | Q(group_id__in=member_of)
+    )
+    if leads_or_administers(user, structure) or is_coordinator_for(user, structure):
+        return actions
+    return actions.filter(created_by=user)
 
 
 @policy.register("actions.volunteer")
@@ -113,6 +117,24 @@ def can_manage_print_templates(user: Any, _nothing: Any = None) -> bool:
 
 
 @policy.register("actions.print_for")
-def can_print_for(user: Any, structure: Structure) -> bool:
-    """Leaflets and posters carry a committee's contact: its members print them."""
-    return policy.is_national_admin(user) or active_membership(user, structure) is not None
+def can_print_for(user: Any, structure: Structure | None = None) -> bool:
+    """Leaflets and posters carry a committee's contact: its members print them. Without
+    a structure: does the user print for at least one?"""
+    printed_for = active_structures(user)
+    if structure is not None:
+        printed_for = printed_for.filter(pk=structure.pk)
+    return printed_for.exists()
+
+
+def may_print(user: Any) -> bool:
+    """The print pages: for the national office, and whoever prints for a committee."""
+    return policy.has_perm(user, "actions.manage_print_templates") or policy.has_perm(
+        user, "actions.print_for"
+    )
+
+
+def templates_for(user: Any) -> QuerySet[PrintTemplate]:
+    """The national office sees every template; committees the ones offered to them."""
+    if policy.has_perm(user, "actions.manage_print_templates"):
+        return PrintTemplate.objects.all()
+    return PrintTemplate.objects.filter(is_active=True)

@@ -14,38 +14,14 @@ from PIL import Image
 
 from colombe.actions import printing
 from colombe.actions.models import PrintTemplate
+from colombe.actions.policy import templates_for
 from colombe.actions.print_services import TEMPLATE_FIELDS, TemplateImage
-from colombe.core import policy
 from colombe.core.validators import single_line
 from colombe.groups.uploads import check_upload
-from colombe.movement.models import Membership, Structure
+from colombe.movement.models import Structure
+from colombe.movement.policy import active_structures
 
 IMAGE_EXTENSIONS = ("jpg", "jpeg", "png")
-
-
-def structures_printed_for(user: Any) -> QuerySet[Structure]:
-    """The structures whose material ``user`` prints (policy ``actions.print_for``):
-    those they are an active member of; every one for national administrators."""
-    if policy.is_national_admin(user):
-        return Structure.objects.order_by("name")
-    if not getattr(user, "is_authenticated", False):
-        return Structure.objects.none()
-    return Structure.objects.filter(
-        memberships__user=user, memberships__status=Membership.Status.ACTIVE
-    ).order_by("name")
-
-
-def templates_for(user: Any) -> QuerySet[PrintTemplate]:
-    """The national office sees every template; committees the ones offered to them."""
-    if policy.has_perm(user, "actions.manage_print_templates"):
-        return PrintTemplate.objects.all()
-    return PrintTemplate.objects.filter(is_active=True)
-
-
-def may_print(user: Any) -> bool:
-    return policy.has_perm(user, "actions.manage_print_templates") or (
-        structures_printed_for(user).exists()
-    )
 
 
 # A template -------------------------------------------------------------------------
@@ -203,7 +179,7 @@ class MaterialForm(forms.Form):
         super().__init__(data, initial=initial)
         templates = templates_for(user).order_by("kind", "name")
         cast(forms.ModelChoiceField, self.fields["template"]).queryset = templates
-        committees = structures_printed_for(user)
+        committees = active_structures(user).order_by("name")
         cast(forms.ModelChoiceField, self.fields["committee"]).queryset = committees
         self.chosen_committee = self.committee_from(committees, data, initial)
         targets = printing.print_targets(self.chosen_committee) if self.chosen_committee else []

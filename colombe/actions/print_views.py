@@ -18,17 +18,14 @@ from PIL import Image
 
 from colombe.actions import print_services, printing
 from colombe.actions.models import Action, PrintTemplate
-from colombe.actions.print_forms import (
-    MaterialForm,
-    PrintTemplateForm,
-    may_print,
-    templates_for,
-)
+from colombe.actions.policy import actions_edited_by, may_print, templates_for
+from colombe.actions.print_forms import MaterialForm, PrintTemplateForm
 from colombe.core import policy, ratelimit
 from colombe.core.object_views import visible_object_view
 from colombe.groups.uploads import encode_without_metadata
 from colombe.movement.models import Structure
 from colombe.petitions.models import Petition
+from colombe.petitions.policy import organised_by
 
 TEMPLATES_PER_PAGE = 24
 # Wide enough for the preview on a large screen, light enough for a phone.
@@ -149,11 +146,13 @@ def material_query(form: MaterialForm) -> str:
 
 def paper_sheets(user: Any, committee: Structure | None) -> list[Petition]:
     """The committee's open petitions whose signature sheet ``user`` may print (the
-    petitions app makes it: only its organisers)."""
+    petitions app makes it: only its organisers, ``petitions.organise``)."""
     if committee is None:
         return []
     petitions = Petition.objects.filter(owner=committee, status=Petition.Status.PUBLISHED)
-    return [p for p in petitions if policy.has_perm(user, "petitions.organise", p)]
+    if not policy.is_national_admin(user):
+        petitions = petitions.filter(organised_by(user))
+    return list(petitions)
 
 
 def volunteer_sheets(user: Any, committee: Structure | None) -> list[Action]:
@@ -161,9 +160,11 @@ def volunteer_sheets(user: Any, committee: Structure | None) -> list[Action]:
     if committee is None:
         return []
     actions = policy.visible(Action, user).filter(
-        structure=committee, status=Action.Status.PLANNED, ends_at__gte=timezone.now()
+        pk__in=actions_edited_by(user, committee).values("pk"),
+        status=Action.Status.PLANNED,
+        ends_at__gte=timezone.now(),
     )
-    return [a for a in actions.order_by("starts_at") if policy.has_perm(user, "actions.edit", a)]
+    return list(actions.order_by("starts_at"))
 
 
 def material_page(request: HttpRequest, form: MaterialForm, status: int = 200) -> HttpResponse:
@@ -181,7 +182,7 @@ def material_page(request: HttpRequest, form: MaterialForm, status: int = 200) -
         context["preview"] = printing.preview_html(
             template,
             form.cleaned_data["committee"],
-            form.cleaned_data["target"].url,
+            form.cleaned_data["target"],
             reverse("actions:print_template_image", args=[template.slug]),
         )
         context["pdf_query"] = material_query(form)
@@ -208,10 +209,10 @@ def print_pdf(request: HttpRequest) -> HttpResponse:
         limit=PDFS_PER_USER,
         period_seconds=PDF_PERIOD_SECONDS,
     ):
-        too_many = _("Too many PDFs in a short time. Please wait a few minutes.")
-        return HttpResponse(too_many, status=429)
+        messages.error(request, _("Too many PDFs in a short time. Please wait a few minutes."))
+        return material_page(request, form, status=429)
     template, committee = form.cleaned_data["template"], form.cleaned_data["committee"]
-    pdf = printing.material_pdf(template, committee, form.cleaned_data["target"].url)
+    pdf = printing.material_pdf(template, committee, form.cleaned_data["target"])
     return pdf_response(pdf, f"{template.slug}-{committee.slug}.pdf", "download" in request.GET)
 
 

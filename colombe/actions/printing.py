@@ -13,7 +13,6 @@ pixel photo, a stand sign or a leaflet renders in about 0.2 s (the first PDF of 
 takes about 1.5 s more while WeasyPrint loads its fonts): under the 2 s beyond which
 rendering would belong in the task queue, so the PDF is made in the request."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -236,21 +235,12 @@ def qr_url(target_url: str) -> str:
 # Leaflets, posters, stand signs ------------------------------------------------------
 
 
-def find_target(structure: Structure, target_url: str) -> PrintTarget:
-    """The committee's target at ``target_url``, else any page of this site."""
-    for target in print_targets(structure):
-        if target.url == target_url:
-            return target
-    return PrintTarget("url", target_url, target_url, _("Find us online:"))
-
-
 def sheet_context(
-    template: PrintTemplate, structure: Structure, target_url: str, image_url: str
+    template: PrintTemplate, structure: Structure, target: PrintTarget, image_url: str
 ) -> dict[str, Any]:
     """What the sheet shows, for the PDF and the browser preview alike (``image_url``
     differs: a fetcher scheme for WeasyPrint, a page of the site for the browser)."""
     contact = committee_contact(structure)
-    target = find_target(structure, target_url)
     return {
         "template": template,
         "body_html": render_markdown(template.body),
@@ -263,23 +253,23 @@ def sheet_context(
     }
 
 
-def material_html(template: PrintTemplate, structure: Structure, target_url: str) -> str:
+def material_html(template: PrintTemplate, structure: Structure, target: PrintTarget) -> str:
     """The document WeasyPrint lays out, in the site's language: it is read in the
     street, whatever language the member who prints it reads the site in."""
     with translation.override(settings.LANGUAGE_CODE):
-        context = sheet_context(template, structure, target_url, f"{IMAGE_SCHEME}:{template.pk}")
+        context = sheet_context(template, structure, target, f"{IMAGE_SCHEME}:{template.pk}")
         context["styles"] = LAYOUTS[Kind(template.kind)].styles(template.page_size)
         context["heading"] = "h1"
         return render_to_string("actions/print/material.html", context)
 
 
 def preview_html(
-    template: PrintTemplate, structure: Structure, target_url: str, image_url: str
+    template: PrintTemplate, structure: Structure, target: PrintTarget, image_url: str
 ) -> str:
     """The sheet as the browser shows it in the preview page (whose own title is the
     page's h1), in the language it is printed in."""
     with translation.override(settings.LANGUAGE_CODE):
-        context = sheet_context(template, structure, target_url, image_url)
+        context = sheet_context(template, structure, target, image_url)
         context["heading"] = "h2"
         return render_to_string("actions/print/_sheet.html", context)
 
@@ -313,39 +303,11 @@ def write_pdf(html: str, url_fetcher: Any) -> bytes:
     return HTML(string=html, url_fetcher=url_fetcher).write_pdf() or b""
 
 
-def render_material(
-    template: PrintTemplate, structure: Structure, target_url: str, kind: str
-) -> bytes:
-    if template.kind != kind:
-        raise ValueError(f"Template {template.slug} is a {template.kind}, not a {kind}.")
-    html = material_html(template, structure, target_url)
+def material_pdf(template: PrintTemplate, structure: Structure, target: PrintTarget) -> bytes:
+    """A leaflet (A5 or A4) or a poster (A4 or A3) with 3 mm of bleed and crop marks, or
+    a landscape stand sign (A4 or A3) for an office printer, as the template's kind says."""
+    html = material_html(template, structure, target)
     return write_pdf(html, template_image_fetcher(template))
-
-
-def leaflet_pdf(template: PrintTemplate, structure: Structure, target_url: str) -> bytes:
-    """An A5 or A4 leaflet with 3 mm of bleed and crop marks."""
-    return render_material(template, structure, target_url, Kind.LEAFLET)
-
-
-def poster_pdf(template: PrintTemplate, structure: Structure, target_url: str) -> bytes:
-    """An A4 or A3 poster with 3 mm of bleed and crop marks."""
-    return render_material(template, structure, target_url, Kind.POSTER)
-
-
-def stand_sign_pdf(template: PrintTemplate, structure: Structure, target_url: str) -> bytes:
-    """An A4 or A3 landscape sign for the front of a stand, for an office printer."""
-    return render_material(template, structure, target_url, Kind.STAND_SIGN)
-
-
-MATERIAL_PDF: dict[str, Callable[[PrintTemplate, Structure, str], bytes]] = {
-    Kind.LEAFLET: leaflet_pdf,
-    Kind.POSTER: poster_pdf,
-    Kind.STAND_SIGN: stand_sign_pdf,
-}
-
-
-def material_pdf(template: PrintTemplate, structure: Structure, target_url: str) -> bytes:
-    return MATERIAL_PDF[template.kind](template, structure, target_url)
 
 
 # The volunteer sheet -----------------------------------------------------------------

@@ -20,7 +20,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from colombe.actions.models import REPORT_KINDS, Action, ActionKind, DayOfAction, SignUp, Slot
-from colombe.actions.policy import structures_planned_for
 from colombe.core import policy
 from colombe.core.audit import log_action
 from colombe.core.hashtags import get_or_create_hashtags, parse_hashtags
@@ -29,6 +28,7 @@ from colombe.core.markdown import render_markdown
 from colombe.core.slugs import first_free_slug
 from colombe.groups.models import Group, GroupMembership
 from colombe.movement.models import PartnerOrganisation, Structure
+from colombe.movement.policy import active_structures
 from colombe.reports import services as report_services
 from colombe.reports.models import ActionReport
 
@@ -102,7 +102,7 @@ def check_organiser(actor: Any, structure: Structure, group: Group | None) -> No
         policy.get_visible_or_404(Group, actor, pk=group.pk)  # a secret group: 404 first
         if not GroupMembership.objects.filter(group=group, user=actor).exists():
             raise PermissionDenied
-    if not structures_planned_for(actor).filter(pk=structure.pk).exists():
+    if not active_structures(actor).filter(pk=structure.pk).exists():
         raise PermissionDenied
 
 
@@ -269,13 +269,6 @@ def slots_with_counts(action: Action) -> list[tuple[Slot, int]]:
     return [(slot, taken.get(slot.pk, 0)) for slot in action.slots.all()]
 
 
-def places_left(slot: Slot) -> int | None:
-    """Free places, or None when the slot has no limit."""
-    if slot.capacity is None:
-        return None
-    return max(slot.capacity - slot.sign_ups.count(), 0)
-
-
 def sign_up(
     user: Any, slot: Slot, *, phone: str = "", share_phone: bool = False, comment: str = ""
 ) -> SignUp:
@@ -362,6 +355,8 @@ def to_report(actor: Any, action: Action) -> ActionReport:
         return action.report
     if action.status == Action.Status.CANCELLED:
         raise ActionError(_("A cancelled action has nothing to report."))
+    if not is_over(action):
+        raise ActionError(_("An action is turned into a report once it is over."))
     hashtags = " ".join(f"#{tag.name}" for tag in action.hashtags.all())
     with transaction.atomic():
         report = report_services.create_report(
@@ -488,3 +483,12 @@ def update_day(
 def open_days() -> QuerySet[DayOfAction]:
     """Days of action local actions may still join."""
     return DayOfAction.objects.filter(ends_on__gte=timezone.localdate()).order_by("starts_on")
+
+
+def days_to_join(current_day_id: int | None = None) -> QuerySet[DayOfAction]:
+    """What an action's form offers: the open days, and the one the action is already
+    part of (kept when it is over, so that saving the form does not drop it)."""
+    still_open = Q(ends_on__gte=timezone.localdate())
+    if current_day_id is not None:
+        still_open |= Q(pk=current_day_id)
+    return DayOfAction.objects.filter(still_open).order_by("starts_on")

@@ -43,6 +43,17 @@ def any_membership(user: Any, structure: Structure) -> Membership | None:
     return Membership.objects.filter(user=user, structure=structure).first()
 
 
+def active_structures(user: Any) -> QuerySet[Structure]:
+    """Structures where the user is an active member; all for national admins."""
+    if policy.is_national_admin(user):
+        return Structure.objects.all()
+    if not is_authenticated(user):
+        return Structure.objects.none()
+    return Structure.objects.filter(
+        memberships__user=user, memberships__status=Membership.Status.ACTIVE
+    )
+
+
 def coordinates_within(user: Any, territory: Territory) -> bool:
     """True when the user coordinates ``territory`` or one of its ancestors."""
     if not is_authenticated(user):

@@ -14,6 +14,7 @@ from colombe.core import policy
 from colombe.mediatheque.models import MediaItem
 from colombe.meetings.models import Meeting
 from colombe.movement.models import Membership, Territory
+from colombe.movement.policy import active_structures
 from colombe.training.models import (
     Feedback,
     Level,
@@ -24,7 +25,7 @@ from colombe.training.models import (
     Topic,
     TrainingSession,
 )
-from colombe.training.policy import meetings_open_to_the_movement, structures_organised_by
+from colombe.training.policy import meetings_open_to_the_movement
 from colombe.training.services import SkillChoice
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -101,7 +102,7 @@ class SessionForm(forms.ModelForm):
         meetings = policy.visible(Meeting, user).filter(
             meetings_open_to_the_movement(), starts_at__gte=since, status=Meeting.Status.SCHEDULED
         )
-        set_choices(self, "structure", structures_organised_by(user))
+        set_choices(self, "structure", active_structures(user))
         set_choices(self, "trainer", possible_trainers(user))
         set_choices(self, "meeting", meetings)
         self.fields["meeting"].help_text = _(
@@ -217,7 +218,9 @@ class SkillsForm(forms.Form):
             }
             for column, label in self.COLUMNS:
                 self.fields[f"{column}_{topic.pk}"] = forms.BooleanField(
-                    label=f"{topic.name} : {label}", required=False, initial=current[column]
+                    label=_("%(topic)s: %(choice)s") % {"topic": topic.name, "choice": label},
+                    required=False,
+                    initial=current[column],
                 )
 
     def rows(self) -> list[tuple[Topic, list[forms.BoundField]]]:

@@ -1,32 +1,26 @@
 """A training session as an iCalendar file, to add it to one's own calendar."""
 
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Calendar, Event
+from icalendar import Event
 
+from colombe.core.ical import calendar, stable_uid
 from colombe.core.mail import absolute_url
 from colombe.training.models import TrainingSession
 
 PRODUCT_ID = "-//Colombe//Training//FR"
-ZONE = ZoneInfo("Europe/Paris")
-
-
-def uid(session: TrainingSession) -> str:
-    """Stable across edits, so calendars update the event instead of adding one."""
-    host = urlsplit(settings.SITE_URL).hostname or "colombe"
-    return f"training-session-{session.pk}@{host}"
 
 
 def event_for(session: TrainingSession) -> Event:
+    zone = ZoneInfo(settings.TIME_ZONE)
     event = Event()
-    event.add("uid", uid(session))
+    event.add("uid", stable_uid("training-session", session.pk))
     event.add("dtstamp", timezone.now())
     event.add("summary", session.title)
-    event.add("dtstart", session.starts_at.astimezone(ZONE))
-    event.add("dtend", session.ends_at.astimezone(ZONE))
+    event.add("dtstart", session.starts_at.astimezone(zone))
+    event.add("dtend", session.ends_at.astimezone(zone))
     event.add("url", absolute_url(session.get_absolute_url()))
     if session.place:
         event.add("location", session.place)
@@ -37,9 +31,4 @@ def event_for(session: TrainingSession) -> Event:
 
 
 def calendar_for(session: TrainingSession) -> bytes:
-    calendar = Calendar()
-    calendar.add("prodid", PRODUCT_ID)
-    calendar.add("version", "2.0")
-    calendar.add_component(event_for(session))
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+    return calendar(PRODUCT_ID, [event_for(session)])

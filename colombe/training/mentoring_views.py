@@ -190,6 +190,12 @@ def mentoring_confirm(request: HttpRequest, asked: MentoringRequest) -> HttpResp
     return redirect(asked)
 
 
+def cancelled_message(is_requester: bool) -> str:
+    if is_requester:
+        return _("Your request for help is withdrawn.")
+    return _("You stepped back: the request is open again for someone else to help.")
+
+
 @login_required
 @visible_object_view(MentoringRequest, lookup="pk")
 def mentoring_cancel(request: HttpRequest, asked: MentoringRequest) -> HttpResponse:
@@ -202,7 +208,7 @@ def mentoring_cancel(request: HttpRequest, asked: MentoringRequest) -> HttpRespo
         except TrainingError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("Done."))
+            messages.success(request, cancelled_message(is_requester))
         return redirect("training:mentoring")
     if is_requester:
         title, action = _("Withdraw your request for help?"), _("Withdraw my request")

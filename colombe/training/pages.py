@@ -1,4 +1,5 @@
-"""What every training page shares: the large-text mode.
+"""What every training page shares: the large-text mode, and the navigation (with the
+demand page for those who may read it).
 
 ``?texte=grand`` turns it on and ``?texte=normal`` off; the choice is kept in a cookie so
 that the next training pages stay large. No JavaScript needed: the toggle is a link."""
@@ -7,6 +8,8 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from colombe.core import policy
 
 TEXT_PARAMETER = "texte"
 LARGE, NORMAL = "grand", "normal"
@@ -33,7 +36,12 @@ def render_page(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
     large = wants_large_text(request)
-    context = {**context, "large_text": large, "text_toggle_url": toggle_url(request, large)}
+    context = {
+        **context,
+        "large_text": large,
+        "text_toggle_url": toggle_url(request, large),
+        "may_see_demand": policy.has_perm(request.user, "training.see_demand"),
+    }
     response = render(request, template, context, status=status)
     chosen = request.GET.get(TEXT_PARAMETER)
     if chosen in (LARGE, NORMAL):

@@ -16,8 +16,12 @@ from django.db.models import Q, QuerySet
 from colombe.core import policy
 from colombe.groups.models import Visibility
 from colombe.meetings.models import Meeting
-from colombe.movement.models import Membership, Structure
-from colombe.movement.policy import is_active_member, is_authenticated, leads_or_administers
+from colombe.movement.policy import (
+    active_structures,
+    is_active_member,
+    is_authenticated,
+    leads_or_administers,
+)
 from colombe.outreach.policy import in_communication_group
 from colombe.training.models import MentoringRequest, Resource, Skill, TrainingSession
 
@@ -37,16 +41,6 @@ def can_see_session(user: Any, session: TrainingSession) -> bool:
     return is_member(user)
 
 
-def structures_organised_by(user: Any) -> QuerySet[Structure]:
-    if policy.is_national_admin(user):
-        return Structure.objects.all()
-    if not is_authenticated(user):
-        return Structure.objects.none()
-    return Structure.objects.filter(
-        memberships__user=user, memberships__status=Membership.Status.ACTIVE
-    )
-
-
 def meetings_open_to_the_movement() -> Q:
     """Meetings every member of the movement may see (``meetings.policy``): not a
     committee's own or a private or secret group's. A session is for all members, so
@@ -63,7 +57,8 @@ def may_link_meeting(user: Any, meeting: Meeting) -> bool:
 
 @policy.register("training.create_session")
 def can_create_session(user: Any, _nothing: Any = None) -> bool:
-    return structures_organised_by(user).exists()
+    """Active members organise sessions for their structures (``active_structures``)."""
+    return active_structures(user).exists()
 
 
 @policy.register("training.edit_session")

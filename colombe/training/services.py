@@ -21,6 +21,7 @@ from colombe.core.hashtags import get_or_create_hashtags, parse_hashtags
 from colombe.core.mail import absolute_url, enqueue_templated_email
 from colombe.core.markdown import render_markdown
 from colombe.core.slugs import first_free_slug
+from colombe.movement.policy import active_structures
 from colombe.training.models import (
     Feedback,
     Registration,
@@ -29,7 +30,7 @@ from colombe.training.models import (
     Topic,
     TrainingSession,
 )
-from colombe.training.policy import may_link_meeting, structures_organised_by
+from colombe.training.policy import may_link_meeting
 
 SLUG_LENGTH = 200
 
@@ -68,7 +69,7 @@ def check_meeting(actor: Any, meeting: Any) -> None:
 
 def create_session(actor: Any, *, structure: Any, **fields: Any) -> TrainingSession:
     policy.require(actor, "training.create_session")
-    if not structures_organised_by(actor).filter(pk=structure.pk).exists():
+    if not active_structures(actor).filter(pk=structure.pk).exists():
         raise PermissionDenied
     check_meeting(actor, fields.get("meeting"))
     with transaction.atomic():
@@ -83,7 +84,7 @@ def create_session(actor: Any, *, structure: Any, **fields: Any) -> TrainingSess
 def update_session(actor: Any, session: TrainingSession, **fields: Any) -> TrainingSession:
     policy.require(actor, "training.edit_session", session)
     structure = fields.get("structure", session.structure)
-    if not structures_organised_by(actor).filter(pk=structure.pk).exists():
+    if not active_structures(actor).filter(pk=structure.pk).exists():
         raise PermissionDenied
     check_meeting(actor, fields.get("meeting", session.meeting))
     with transaction.atomic():
@@ -94,9 +95,17 @@ def update_session(actor: Any, session: TrainingSession, **fields: Any) -> Train
 
 
 def cancel_session(actor: Any, session: TrainingSession) -> None:
-    """Cancel and tell everyone who registered."""
+    """Cancel and tell everyone who registered, once: the row is locked, so a second
+    click (or a second organiser) finds it cancelled and sends nothing. A session that
+    is over cannot be cancelled any more."""
     policy.require(actor, "training.edit_session", session)
     with transaction.atomic():
+        locked = TrainingSession.objects.select_for_update().get(pk=session.pk)
+        if locked.is_cancelled:
+            session.is_cancelled = True
+            return
+        if locked.ends_at <= timezone.now():
+            raise TrainingError(_("This session is over: it can no longer be cancelled."))
         session.is_cancelled = True
         session.save(update_fields=["is_cancelled"])
         log_action(actor, "training.session.cancelled", session)

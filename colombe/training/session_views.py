@@ -70,14 +70,14 @@ def sees_meeting(user: Any, session: TrainingSession) -> bool:
     return session.meeting is not None and policy.can_see(user, session.meeting)
 
 
-@login_required
-@visible_object_view(TrainingSession)
-def session(request: HttpRequest, found: TrainingSession) -> HttpResponse:
+def session_context(
+    request: HttpRequest, found: TrainingSession, form: forms.RegistrationForm
+) -> dict[str, Any]:
     user: Any = request.user
     registration = found.registrations.filter(user=user).first()
     may_edit = policy.has_perm(user, "training.edit_session", found)
     places_taken = found.registrations.count()
-    context = {
+    return {
         "session": found,
         "registration": registration,
         "may_edit": may_edit,
@@ -88,9 +88,16 @@ def session(request: HttpRequest, found: TrainingSession) -> HttpResponse:
         "may_give_feedback": services.may_give_feedback(found, user),
         "meeting_visible": sees_meeting(user, found),
         "join_open": (registration is not None or may_edit) and join_is_open(found),
-        "form": forms.RegistrationForm(),
+        "form": form,
+        "is_over": found.ends_at <= timezone.now(),
         "feedback": services.feedback_summary(found) if may_edit else None,
     }
+
+
+@login_required
+@visible_object_view(TrainingSession)
+def session(request: HttpRequest, found: TrainingSession) -> HttpResponse:
+    context = session_context(request, found, forms.RegistrationForm())
     return render_page(request, "training/session.html", context)
 
 
@@ -136,8 +143,12 @@ def session_edit(request: HttpRequest, found: TrainingSession) -> HttpResponse:
 @visible_object_view(TrainingSession, perm="training.edit_session")
 def session_cancel(request: HttpRequest, found: TrainingSession) -> HttpResponse:
     if request.method == "POST":
-        services.cancel_session(request.user, found)
-        messages.success(request, _("The session is cancelled; those registered are told."))
+        try:
+            services.cancel_session(request.user, found)
+        except services.TrainingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The session is cancelled; those registered are told."))
         return redirect(found)
     context = {
         "title": _("Cancel the session “%(title)s”?") % {"title": found.title},
@@ -153,9 +164,12 @@ def session_cancel(request: HttpRequest, found: TrainingSession) -> HttpResponse
 @visible_object_view(TrainingSession, perm="training.register")
 def register(request: HttpRequest, found: TrainingSession) -> HttpResponse:
     form = forms.RegistrationForm(request.POST)
-    needs = form.cleaned_data["needs"] if form.is_valid() else ""
+    if not form.is_valid():
+        return render_page(
+            request, "training/session.html", session_context(request, found, form), status=422
+        )
     try:
-        services.register(found, request.user, needs=needs)
+        services.register(found, request.user, needs=form.cleaned_data["needs"])
     except services.TrainingError as error:
         messages.error(request, error.message)
     else:

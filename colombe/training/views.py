@@ -5,11 +5,16 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from colombe.accounts.models import User
 from colombe.core import policy
+from colombe.movement.models import Membership
+from colombe.movement.policy import subtree_filter
 from colombe.training import forms, services
 from colombe.training.demand import Demand, mentoring_demand
 from colombe.training.mentoring_services import territories_of
@@ -20,7 +25,7 @@ from colombe.training.session_views import upcoming_sessions
 
 HOME_SESSIONS = 5
 HOME_GUIDES_PER_LEVEL = 6
-TRAINERS_SHOWN = 200
+TRAINERS_PER_PAGE = 50
 
 
 def guides_by_level(user: object) -> list[tuple[str, list[Resource]]]:
@@ -60,33 +65,50 @@ class TrainerEntry:
     places: list[str]
 
 
-def trainer_entries(filters: forms.TrainerFilterForm) -> list[TrainerEntry]:
-    listed = Skill.objects.filter(
-        listed_as_trainer=True, can_teach=True, user__is_active=True
-    ).select_related("user", "topic")
+def listed_skills(filters: forms.TrainerFilterForm) -> QuerySet[Skill]:
+    listed = Skill.objects.filter(listed_as_trainer=True, can_teach=True)
     if filters.is_valid() and filters.cleaned_data["topic"]:
         listed = listed.filter(topic=filters.cleaned_data["topic"])
-    by_user: dict[int, list[Skill]] = {}
-    for skill in listed.order_by("user__display_name", "topic__position")[:TRAINERS_SHOWN]:
-        by_user.setdefault(skill.user_id, []).append(skill)
-    people = [found[0].user for found in by_user.values()]
-    places = territories_of(people)
+    return listed
+
+
+def listed_trainers(filters: forms.TrainerFilterForm) -> QuerySet[User]:
+    """Active members listed for a topic, in the chosen region (the territory of one of
+    the structures they are active in lies in it), filtered in SQL so that pagination
+    counts people, not skills."""
+    memberships = Membership.objects.filter(status=Membership.Status.ACTIVE)
     region = filters.cleaned_data["region"] if filters.is_valid() else None
-    entries = []
-    for person in people:
-        territories = places[person.pk]
-        if not territories:
-            continue  # not an active member any more
-        if region is not None and all(t.region() != region for t in territories):
-            continue
-        entries.append(
-            TrainerEntry(
-                name=person.public_name,
-                topics=[skill.topic.name for skill in by_user[person.pk]],
-                places=sorted({t.name for t in territories}),
-            )
+    if region is not None:
+        memberships = memberships.filter(subtree_filter([region.pk], "structure__territory__"))
+    return (
+        User.objects.filter(
+            is_active=True,
+            pk__in=listed_skills(filters).values("user_id"),
         )
-    return entries
+        .filter(pk__in=memberships.values("user_id"))
+        .order_by("display_name", "pk")
+    )
+
+
+def trainer_entries(filters: forms.TrainerFilterForm, people: list[User]) -> list[TrainerEntry]:
+    """One page of the directory: two queries whatever its length."""
+    skills: dict[int, list[str]] = {person.pk: [] for person in people}
+    for skill in (
+        listed_skills(filters)
+        .filter(user__in=people)
+        .select_related("topic")
+        .order_by("topic__position", "topic__name")
+    ):
+        skills[skill.user_id].append(skill.topic.name)
+    places = territories_of(people)
+    return [
+        TrainerEntry(
+            name=person.public_name,
+            topics=skills[person.pk],
+            places=sorted({t.name for t in places[person.pk]}),
+        )
+        for person in people
+    ]
 
 
 @login_required
@@ -94,7 +116,15 @@ def trainers(request: HttpRequest) -> HttpResponse:
     if not is_member(request.user):
         raise PermissionDenied
     filters = forms.TrainerFilterForm(request.GET or None)
-    context = {"filters": filters, "entries": trainer_entries(filters)}
+    page = Paginator(listed_trainers(filters), TRAINERS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filters": filters,
+        "page_obj": page,
+        "entries": trainer_entries(filters, list(page)),
+        "query_string": query.urlencode(),
+    }
     return render_page(request, "training/trainers.html", context)
 
 

@@ -12,6 +12,7 @@ from playwright.sync_api import Page
 from pytest_django.live_server_helper import LiveServer
 
 from colombe.actions.models import Action, SignUp
+from colombe.actions.tests.plan_helpers import move_to_the_past
 from colombe.reports.models import ActionReport
 from tests.browser import OpenContext, assert_accessible, force_login, submit, visit
 from tests.personas import World
@@ -95,6 +96,7 @@ def test_bob_plans_volunteers_sign_up_and_it_becomes_a_report(
     table = page.locator(".volunteer-table").inner_text()
     assert "06 12 34 56 78" in table and "Dana" in table
 
+    move_to_the_past(action)  # the report is written once the action took place
     visit(page, base + action.get_absolute_url())
     click_and_wait(page, "form[action$='/compte-rendu/'] button")
     report = ActionReport.objects.get()

@@ -3,22 +3,15 @@ threads with their own database connections (a SQLite file whose IMMEDIATE trans
 run one writer at a time, or PostgreSQL when DATABASE_URL points at it, where the slot's
 row lock makes the second sign-up wait and then count again)."""
 
-import threading
 from collections import Counter
-from collections.abc import Callable
 
 import pytest
-from django.db import connection
 
 from colombe.actions import services
 from colombe.actions.models import SignUp, Slot
 from colombe.actions.tests.plan_helpers import plan, slot_of
-from colombe.petitions.tests.test_concurrency import (  # the same real-threads harness
-    THREADS,
-    database_file_for_sqlite,
-    run_at_once,
-)
 from tests import factories
+from tests.concurrency import THREADS, database_file_for_sqlite, run_at_once
 from tests.personas import World, build_world
 
 pytestmark = [
@@ -42,38 +35,13 @@ def attempt(slot: Slot, user: object) -> str:
     return "signed up"
 
 
-def two_at_once(action: Callable[[int], str]) -> Counter[str]:
-    """``action(0)`` and ``action(1)`` released together from two threads."""
-    barrier = threading.Barrier(2)
-    outcomes: Counter[str] = Counter()
-    lock = threading.Lock()
-
-    def worker(number: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            outcome = action(number)
-        except Exception as error:  # reported, so an unexpected one fails the test
-            outcome = f"{type(error).__name__}: {error}"
-        finally:
-            connection.close()
-        with lock:
-            outcomes[outcome] += 1
-
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
-
-
 def test_two_people_taking_the_last_place_together(committee: World) -> None:
     action = plan(committee, slots=(("Distribuer", 2),))
     slot = slot_of(action, "Distribuer")
     services.sign_up(committee.bob, slot)
     people = [committee.charlie, factories.MembershipFactory.create(structure=committee.lyon).user]
 
-    outcomes = two_at_once(lambda n: attempt(slot, people[n]))
+    outcomes = run_at_once(lambda n: attempt(slot, people[n]), threads=2)
 
     assert outcomes == Counter({"signed up": 1, "full": 1})
     assert SignUp.objects.filter(slot=slot).count() == 2

@@ -334,14 +334,19 @@ def test_volunteer_sheet_pdf_for_the_organiser(world):
     assert "Discrète" in text and "07 00 00 00 01" not in text
 
 
-def test_too_many_pdfs_in_a_short_time_are_refused(world, monkeypatch):
+def test_too_many_pdfs_in_a_short_time_are_refused(world, monkeypatch, english_pages):
     from colombe.actions import print_views
 
     monkeypatch.setattr(print_views, "PDFS_PER_USER", 1)
     url = reverse("actions:print_pdf") + material_query(make_template())
     charlie = client_for(world, "charlie")
     assert charlie.get(url).status_code == 200
-    assert charlie.get(url).status_code == 429
+    refused = charlie.get(url)
+    assert refused.status_code == 429
+    assert refused["Content-Type"].startswith("text/html")
+    page = refused.content.decode()
+    assert "Too many PDFs in a short time. Please wait a few minutes." in page
+    assert 'id="id_target"' in page  # the material page, to try again later
     assert client_for(world, "bob").get(url).status_code == 200  # counted per person
 
 
@@ -352,3 +357,21 @@ def test_upload_of_another_type_is_refused(world, english_pages):
     response = alice.post(reverse("actions:print_template_create"), data)
     assert response.status_code == 422
     assert "Please upload a JPEG or PNG image." in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["actions:print_material", "actions:print_pdf"])
+def test_the_targets_are_looked_up_once_per_request(world, monkeypatch, name):
+    from colombe.actions import printing
+
+    looked_up = []
+    real = printing.print_targets
+
+    def counted(structure):
+        looked_up.append(structure)
+        return real(structure)
+
+    monkeypatch.setattr(printing, "print_targets", counted)
+    planned_action(world.lyon)
+    url = reverse(name) + material_query(make_template())
+    assert client_for(world, "charlie").get(url).status_code == 200
+    assert looked_up == [world.lyon]

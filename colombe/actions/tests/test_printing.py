@@ -51,8 +51,9 @@ def size_of(box: tuple[float, ...]) -> tuple[float, float]:
     return round(box[2] - box[0], 2), round(box[3] - box[1], 2)
 
 
-def lyon_page(world: Any) -> str:
-    return printing.public_page_url(world.lyon)
+def lyon_page(world: Any) -> printing.PrintTarget:
+    (page,) = [target for target in printing.print_targets(world.lyon) if target.key == "page"]
+    return page
 
 
 def test_a5_leaflet_is_a5_with_bleed_and_the_committees_text(world):
@@ -61,7 +62,7 @@ def test_a5_leaflet_is_a5_with_bleed_and_the_committees_text(world):
     )
     world.lyon.save()
     template = make_template(Kind.LEAFLET, Size.A5, image_size=(1200, 900))
-    pdf = printing.leaflet_pdf(template, world.lyon, lyon_page(world))
+    pdf = printing.material_pdf(template, world.lyon, lyon_page(world))
     (boxes,) = page_boxes(pdf)
     assert size_of(boxes["TrimBox"]) == pytest.approx(A5, abs=0.02)
     assert size_of(boxes["MediaBox"]) == pytest.approx(
@@ -97,7 +98,7 @@ def test_leaflets_and_posters_have_their_size_and_bleed(world, kind, size, trim)
 @pytest.mark.parametrize(("size", "portrait"), [(Size.A4, A4), (Size.A3, A3)])
 def test_stand_sign_is_landscape_without_bleed(world, size, portrait):
     template = make_template(Kind.STAND_SIGN, size, image_size=(1600, 2200))
-    pdf = printing.stand_sign_pdf(template, world.lyon, lyon_page(world))
+    pdf = printing.material_pdf(template, world.lyon, lyon_page(world))
     (boxes,) = page_boxes(pdf)
     assert size_of(boxes["MediaBox"]) == pytest.approx((portrait[1], portrait[0]), abs=0.02)
     assert boxes.get("TrimBox", boxes["MediaBox"]) == boxes["MediaBox"]
@@ -107,7 +108,7 @@ def test_stand_sign_is_landscape_without_bleed(world, size, portrait):
 
 def test_every_font_used_is_embedded(world):
     template = make_template(Kind.POSTER, Size.A3)
-    pdf = printing.poster_pdf(template, world.lyon, lyon_page(world))
+    pdf = printing.material_pdf(template, world.lyon, lyon_page(world))
     descriptors = [o.header for o in objects(pdf).values() if b"/Type /FontDescriptor" in o.header]
     assert descriptors, "the poster uses fonts"
     for descriptor in descriptors:
@@ -117,13 +118,13 @@ def test_every_font_used_is_embedded(world):
 
 def test_the_template_image_is_embedded_at_full_resolution(world):
     template = make_template(Kind.POSTER, Size.A3, image_size=(2480, 3508))
-    pdf = printing.poster_pdf(template, world.lyon, lyon_page(world))
+    pdf = printing.material_pdf(template, world.lyon, lyon_page(world))
     assert image_sizes(pdf) == [(2480, 3508)]
 
 
 def test_the_qr_code_is_vector_not_an_image(world):
     template = make_template(Kind.LEAFLET, Size.A5)
-    pdf = printing.leaflet_pdf(template, world.lyon, lyon_page(world))
+    pdf = printing.material_pdf(template, world.lyon, lyon_page(world))
     assert image_sizes(pdf) == []  # no template image, and the QR code is drawn as paths
     assert len(pdf) < 60_000
 
@@ -133,12 +134,6 @@ def test_material_is_printed_in_the_sites_language(world, english_pages, setting
     template = make_template(Kind.LEAFLET, Size.A5)
     with_english_ui = printing.material_html(template, world.lyon, lyon_page(world))
     assert '<html lang="fr">' in with_english_ui
-
-
-def test_a_template_of_another_kind_is_refused(world):
-    poster = make_template(Kind.POSTER, Size.A3)
-    with pytest.raises(ValueError):
-        printing.leaflet_pdf(poster, world.lyon, lyon_page(world))
 
 
 def test_weasyprint_reads_only_the_templates_image(world):
@@ -249,5 +244,5 @@ def test_demo_templates_are_seeded_once_with_print_resolution_images(world):
         size = (template.image.width, template.image.height)
         assert printing.print_dpi(template.kind, template.page_size, size) >= 199
     poster = templates.get(kind=Kind.POSTER)
-    text = pdf_text(printing.poster_pdf(poster, world.lyon, lyon_page(world)))
+    text = pdf_text(printing.material_pdf(poster, world.lyon, lyon_page(world)))
     assert "Tous ensemble" in text

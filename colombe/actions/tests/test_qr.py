@@ -223,7 +223,7 @@ def test_leaflet_qr_code_leads_to_the_committees_petition(world):
     )
     template = make_template(PrintTemplate.Kind.LEAFLET, PrintTemplate.PageSize.A5)
     (target,) = [t for t in printing.print_targets(world.lyon) if t.key.startswith("petition")]
-    html = printing.material_html(template, world.lyon, target.url)
+    html = printing.material_html(template, world.lyon, target)
     (code,) = qr_codes(html)
     assert decode(grid_from_svg(code)) == (
         f"http://127.0.0.1:8000{petition.get_absolute_url()}?source=qr"
@@ -234,10 +234,10 @@ def test_leaflet_qr_code_leads_to_the_committees_petition(world):
 def test_poster_and_preview_qr_codes_lead_to_the_action(world):
     action = planned_action(world.lyon)
     template = make_template(PrintTemplate.Kind.POSTER, PrintTemplate.PageSize.A3)
-    url = f"http://127.0.0.1:8000{action.get_absolute_url()}"
-    expected = f"{url}?source=qr"
-    (printed,) = qr_codes(printing.material_html(template, world.lyon, url))
-    (previewed,) = qr_codes(printing.preview_html(template, world.lyon, url, "/image.jpg"))
+    (target,) = [t for t in printing.print_targets(world.lyon) if t.key == f"action-{action.pk}"]
+    expected = f"http://127.0.0.1:8000{action.get_absolute_url()}?source=qr"
+    (printed,) = qr_codes(printing.material_html(template, world.lyon, target))
+    (previewed,) = qr_codes(printing.preview_html(template, world.lyon, target, "/image.jpg"))
     assert decode(grid_from_svg(printed)) == expected
     assert decode(grid_from_svg(previewed)) == expected
 
@@ -245,7 +245,8 @@ def test_poster_and_preview_qr_codes_lead_to_the_action(world):
 def test_a_long_address_needs_a_larger_version_and_still_reads(world):
     url = "http://127.0.0.1:8000/lyon/?" + "&".join(f"campagne{k}=paix" for k in range(8))
     template = make_template(PrintTemplate.Kind.LEAFLET, PrintTemplate.PageSize.A4)
-    (code,) = qr_codes(printing.material_html(template, world.lyon, url))
+    target = printing.PrintTarget("long", "Une longue adresse", url, "Rejoignez-nous :")
+    (code,) = qr_codes(printing.material_html(template, world.lyon, target))
     grid = grid_from_svg(code)
     assert (len(grid) - 17) // 4 >= 7  # with version information and several blocks
     assert decode(grid) == f"{url}&source=qr"

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from colombe.actions import services
 from colombe.actions.models import Action, ActionKind, SignUp, Slot
-from colombe.actions.tests.plan_helpers import plan, slot_of
+from colombe.actions.tests.plan_helpers import move_to_the_past, plan, slot_of
 from colombe.core.models import AuditEntry
 from colombe.reports.models import ActionReport
 from tests.personas import World
@@ -84,7 +84,7 @@ def test_sign_up_fills_places_then_refuses(world: World) -> None:
     action = plan(world, slots=(("Distribuer de 10 h à 12 h", 1),))
     slot = slot_of(action, "Distribuer de 10 h à 12 h")
     services.sign_up(world.charlie, slot)
-    assert services.places_left(slot) == 0
+    assert slot.sign_ups.count() == slot.capacity
     with pytest.raises(services.SlotFull):
         services.sign_up(world.dana, slot)
     # Signing up again is no second place: it updates the comment.
@@ -151,6 +151,9 @@ def test_to_report_makes_a_prefilled_draft_once(world: World) -> None:
     services.sign_up(world.charlie, slot_of(action, "Matin"))
     services.sign_up(world.charlie, slot_of(action, "Après-midi"))
     services.sign_up(world.dana, slot_of(action, "Après-midi"))
+    with pytest.raises(services.ActionError):
+        services.to_report(world.bob, action)  # not before it happened
+    move_to_the_past(action)
     report = services.to_report(world.bob, action)
     assert report.status == ActionReport.Status.DRAFT
     assert report.kind == ActionReport.Kind.DEMONSTRATION
@@ -168,7 +171,7 @@ def test_to_report_makes_a_prefilled_draft_once(world: World) -> None:
 
 
 def test_a_group_action_becomes_a_report_in_the_group(world: World) -> None:
-    action = plan(world, group=world.private_group)
+    action = plan(world, group=world.private_group, starts_in=timedelta(days=-1))
     report = services.to_report(world.bob, action)
     assert report.group == world.private_group
     assert report.visibility == ActionReport.Visibility.COMMITTEE

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from colombe.actions import services
 from colombe.actions.models import Action, SignUp
-from colombe.actions.tests.plan_helpers import plan, slot_of
+from colombe.actions.tests.plan_helpers import move_to_the_past, plan, slot_of
 from colombe.core.models import AuditEntry
 from tests.personas import SECRET_GROUP_NAME, World
 
@@ -250,6 +250,7 @@ def test_slots_are_managed_from_the_pages(world: World, action: Action) -> None:
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_turn_an_action_into_a_report(world: World, action: Action, persona: str) -> None:
+    move_to_the_past(action)
     response = client_for(world, persona).post(reverse("actions:to_report", args=[action.slug]))
     if persona == "anonymous":
         assert is_login_redirect(response)

@@ -6,18 +6,15 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from colombe.core.models import AuditEntry
 from colombe.movement.models import Territory
-from colombe.petitions.tests.test_concurrency import (  # the same real-threads harness
-    THREADS,
-    database_file_for_sqlite,
-    run_at_once,
-)
 from colombe.training import mentoring_services, services
 from colombe.training.models import Feedback, MentoringRequest, Registration, Skill
 from colombe.training.tests.training_helpers import (
@@ -31,6 +28,7 @@ from colombe.training.tests.training_helpers import (
     territory,
 )
 from tests import factories
+from tests.concurrency import THREADS, database_file_for_sqlite, run_at_once
 from tests.personas import World, build_world
 
 Status = MentoringRequest.Status
@@ -87,7 +85,10 @@ def test_last_places_go_to_exactly_capacity_people_when_all_click_at_once() -> N
         return "registered"
 
     outcomes = run_at_once(take_a_place)
-    assert outcomes == Counter({"registered": 5, "This session is full.": THREADS - 5})
+    # The threads have no language activated: they speak the site's.
+    with translation.override(settings.LANGUAGE_CODE):
+        full = gettext("This session is full.")
+    assert outcomes == Counter({"registered": 5, full: THREADS - 5})
     assert Registration.objects.filter(session=session).count() == 5
 
 
