@@ -9,12 +9,8 @@ import pytest
 from colombe.meetings import services
 from colombe.meetings.models import Registration
 from colombe.meetings.tests.schedule_helpers import schedule
-from colombe.petitions.tests.test_concurrency import (  # the same real-threads harness
-    THREADS,
-    database_file_for_sqlite,
-    run_at_once,
-)
 from tests import factories
+from tests.concurrency import THREADS, database_file_for_sqlite, run_at_once
 from tests.personas import World, build_world
 
 pytestmark = [
