@@ -7,7 +7,7 @@ printing page, chooses the national office's A5 leaflet, has its QR code lead to
 action, looks at the preview and downloads the PDF: an A5 page with 3 mm of bleed, with
 the headline, the committee's name and the action's address. He prints the volunteer
 sheet, which lists Charlie (with his phone) and Dana, then turns the action into a
-report, prefilled with its title, its town and the two volunteers.
+report (once it took place), prefilled with its title, its town and the two volunteers.
 
 Dana says she can help with video meetings. Monique, an older member of the Lyon
 committee, asks for help with them; Dana is told by email and offers; Monique reads what
@@ -27,6 +27,7 @@ from playwright.sync_api import BrowserContext, Page, Response
 from pytest_django.live_server_helper import LiveServer
 
 from colombe.actions.models import Action, PrintTemplate, Slot
+from colombe.actions.tests.plan_helpers import move_to_the_past
 from colombe.actions.tests.print_helpers import HEADLINE, make_template
 from colombe.actions.tests.test_browser import add_slot, click_and_wait, plan_with_the_form
 from colombe.actions.tests.test_printing import A5, BLEED, page_boxes, size_of
@@ -62,9 +63,9 @@ def check_page(page: Page, response: Response | None) -> None:
 
 
 def follow_link(page: Page, path: str) -> None:
-    """Click the link to ``path`` and check the page it opens."""
+    """Click the link to ``path`` (whatever its query) and check the page it opens."""
     with page.expect_navigation() as navigation:
-        page.locator(f"main a[href='{path}']").first.click()
+        page.locator(f"main a[href='{path}'], main a[href^='{path}?']").first.click()
     check_page(page, navigation.value)
 
 
@@ -137,6 +138,9 @@ def plan_print_and_report(new_context: OpenContext, base: str, world: World) -> 
     assert world.charlie.display_name in sheet and CHARLIE_PHONE in sheet
     assert world.dana.display_name in sheet
 
+    # The day after: the action took place, it can become a report.
+    action = move_to_the_past(action)
+    visit(bob, base + action.get_absolute_url())
     click_and_wait(bob, "form[action$='/compte-rendu/'] button")
     assert_accessible(bob)  # the draft report's form
     report = ActionReport.objects.get()
