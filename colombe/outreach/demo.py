@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from colombe.core.hashtags import get_or_create_hashtags, parse_hashtags
+from colombe.core.hashtags import get_or_create_hashtags, hashtags_in_text
 from colombe.core.mail import absolute_url
 from colombe.core.markdown import render_markdown
 from colombe.movement.models import Structure
@@ -379,7 +379,7 @@ def seed_campaigns(cast: "Cast", report: "SeedReport") -> dict[str, Campaign]:
         )
         if created:
             report.add(Campaign)
-            campaign.hashtags.set(get_or_create_hashtags(parse_hashtags(description)))
+            campaign.hashtags.set(get_or_create_hashtags(hashtags_in_text(description)))
         campaigns[slug] = campaign
     return campaigns
 
@@ -501,7 +501,7 @@ def seed_posts(
             submitted_at=moment - timedelta(days=2) if spec.status != S.DRAFT else None,
             published_at=moment if spec.status == S.PUBLISHED else None,
         )
-        post.hashtags.set(get_or_create_hashtags(parse_hashtags(spec.text)))
+        post.hashtags.set(get_or_create_hashtags(hashtags_in_text(spec.text)))
         seed_targets(post, [accounts[handle] for handle in spec.handles], number)
         seed_review(post, cast)
         report.add(Post)

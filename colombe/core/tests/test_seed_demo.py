@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from colombe.accounts.models import ProfileVisibility, User
 from colombe.core import demo as core_demo
+from colombe.core.hashtags import hashtags_in_text
 from colombe.core.models import Hashtag
 from colombe.groups.models import (
     Document,
@@ -30,6 +31,7 @@ from colombe.groups.models import (
 )
 from colombe.meetings.models import Meeting, Minutes, Participant
 from colombe.movement.models import Membership, PartnerOrganisation, Structure, Territory
+from colombe.outreach.models import Post as OutreachPost
 from colombe.petitions import crypto
 from colombe.petitions import demo as petitions_demo
 from colombe.petitions import services as petition_services
@@ -414,6 +416,16 @@ def test_lyon_has_a_draft_petition() -> None:
     assert draft.created_by == User.objects.get(email="bob@colombe.example")
     assert not draft.signatures.exists()
     assert Client().get(draft.get_absolute_url()).status_code == 404
+
+
+def test_demo_posts_carry_the_hashtags_of_their_text() -> None:
+    seed()
+
+    posts = OutreachPost.objects.prefetch_related("hashtags")
+    assert posts.count() >= 15
+    for post in posts:
+        names = {hashtag.name for hashtag in post.hashtags.all()}
+        assert names and names == set(hashtags_in_text(post.text)), post.text
 
 
 @pytest.mark.slow
