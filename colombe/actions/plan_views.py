@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -71,8 +71,10 @@ def agenda_query(filters: forms.AgendaFilterForm) -> agenda.AgendaQuery:
 
 @require_GET
 def agenda_page(request: HttpRequest) -> HttpResponse:
+    visible = policy.visible(Action, request.user)
+    # Organisers and co-organisers: a committee's agenda shows both.
     committees = Structure.objects.filter(
-        pk__in=policy.visible(Action, request.user).values("structure_id")
+        Q(pk__in=visible.values("structure_id")) | Q(pk__in=visible.values("co_organisers__id"))
     ).order_by("name")
     filters = forms.AgendaFilterForm(request.GET or None, committees=committees)
     query = agenda_query(filters)

@@ -1,8 +1,9 @@
 """Who may see and do what with field actions.
 
 An action is read by its audience: anyone (public), members of the movement, or the
-members of one group — an action planned in a secret group's space exists only for its
-members (national administrators included, decision 0002). Active members of a structure
+members of one group — an action planned in a group's space is as open as the group:
+anyone reads a public group's, and a secret group's exists only for its members (national
+administrators included, decision 0002). Active members of a structure
 plan its actions; the organising structure's leaders, its regional coordinators, national
 administrators and whoever planned it edit it, see its volunteers (phone numbers only of
 those who agreed) and turn it into a report. Anyone logged in who sees an action may
@@ -16,6 +17,7 @@ from django.db.models import Q, QuerySet
 from colombe.actions.models import Action, DayOfAction, PrintTemplate
 from colombe.core import policy
 from colombe.groups.models import GroupMembership
+from colombe.groups.models import Visibility as GroupVisibility
 from colombe.movement.models import Membership, Structure
 from colombe.movement.policy import (
     active_structures,
@@ -30,7 +32,10 @@ Audience = Action.Visibility
 
 
 def visible_actions(user: Any) -> QuerySet[Action]:
-    audience = Q(visibility=Audience.PUBLIC)
+    # A public group's space is open to all: so are the actions planned in it.
+    audience = Q(visibility=Audience.PUBLIC) | Q(
+        visibility=Audience.GROUP, group__visibility=GroupVisibility.PUBLIC
+    )
     if is_authenticated(user):
         if is_active_member(user) or policy.is_national_admin(user):
             audience |= Q(visibility=Audience.MEMBERS)

@@ -164,3 +164,30 @@ def test_days_of_action_are_announced_in_the_agenda(world: World) -> None:
         called_by=world.national,
     )
     assert "Journée des comités" in Client().get(reverse("actions:agenda")).text
+
+
+def test_an_action_in_a_public_groups_space_is_public_like_the_group(
+    client: Client, world: World
+) -> None:
+    open_action = plan(world, title="Pique-nique du groupe ouvert", group=world.public_group)
+    closed_action = plan(world, title="Réunion du groupe privé", group=world.private_group)
+
+    page = client.get(reverse("actions:agenda")).content.decode()
+
+    assert open_action.title in page and closed_action.title not in page
+    assert client.get(open_action.get_absolute_url()).status_code == 200
+    assert client.get(closed_action.get_absolute_url()).status_code == 404
+
+
+def test_a_co_organising_committee_can_be_chosen_in_the_agenda(
+    client: Client, world: World, toulouse: Structure
+) -> None:
+    action = plan(world, title="Marche commune")
+    action.co_organisers.add(toulouse)
+
+    response = client.get(reverse("actions:agenda"), {"comite": toulouse.slug})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f'<option value="{toulouse.slug}" selected>' in page
+    assert action.title in page
