@@ -3,12 +3,13 @@ pixel, no font or picture from a network. A real browser opens each public page 
 every request it makes must go to the test server; the mini-site and the short-link pages
 also pass axe."""
 
+import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Page, Request
+from playwright.sync_api import Page, Request, expect
 from pytest_django.live_server_helper import LiveServer
 
 from colombe.outreach.models import ShortLink
@@ -78,7 +79,8 @@ def test_copy_button_copies_the_signal_text(
     # The button's label waits for the translators: found by its place.
     page.locator("textarea[data-copy-text] + button").click()
 
-    assert page.locator(".copy-status").text_content() != ""
+    # The clipboard answers asynchronously: wait for the status it sets.
+    expect(page.locator(".copy-status")).to_have_text(re.compile(r"\S"))
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.endswith("/lyon/?source=signal")
 
