@@ -35,6 +35,7 @@ import itertools
 import json
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -101,7 +102,7 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-class FakeServer:
+class FakeServer(ABC):
     """The HTTP part both fakes share: a threaded server, the request log and the
     misbehaviour queue. Subclasses answer in ``answer``."""
 
@@ -177,8 +178,9 @@ class FakeServer:
 
     # Serving -------------------------------------------------------------------------
 
+    @abstractmethod
     def answer(self, request: RecordedRequest) -> Answer:
-        raise NotImplementedError
+        """What the network answers to ``request`` (each fake plays its own API)."""
 
     def _serve(self, handler: BaseHTTPRequestHandler) -> None:
         split = urlsplit(handler.path)

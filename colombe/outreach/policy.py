@@ -25,7 +25,12 @@ from colombe.accounts.models import User
 from colombe.core import policy
 from colombe.core.models import AuditEntry
 from colombe.movement.models import Membership, Structure
-from colombe.movement.policy import active_membership, is_active_member, is_authenticated
+from colombe.movement.policy import (
+    active_membership,
+    active_structures,
+    is_active_member,
+    is_authenticated,
+)
 from colombe.outreach.models import (
     Campaign,
     CharterPage,
@@ -69,10 +74,13 @@ def speaks_for(user: Any, structure: Structure) -> bool:
 def structures_user_speaks_for(user: Any) -> QuerySet[Structure]:
     if in_communication_group(user):
         return Structure.objects.all()
-    if not is_authenticated(user):
-        return Structure.objects.none()
-    return Structure.objects.filter(
-        memberships__user=user, memberships__status=Membership.Status.ACTIVE
+    return active_structures(user)
+
+
+def committee_ids(user: Any) -> QuerySet:
+    """The ids of the structures ``user`` is an active member of, as a subquery."""
+    return Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).values(
+        "structure_id"
     )
 
 
@@ -201,9 +209,7 @@ def visible_posts(user: Any) -> QuerySet[Post]:
         return Post.objects.all()
     if not is_member(user):
         return Post.objects.none()
-    committees = Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).values(
-        "structure_id"
-    )
+    committees = committee_ids(user)
     led = CommunicationRole.objects.filter(user=user).values("structure_id")
     return Post.objects.filter(
         Q(status__in=ON_THE_CALENDAR)

@@ -21,7 +21,6 @@ from django.views.decorators.http import require_POST
 
 from colombe.core import policy
 from colombe.core.object_views import visible_object_view
-from colombe.movement.models import Membership
 from colombe.outreach import post_forms, publishing, services, sharing
 from colombe.outreach.access import members_only
 from colombe.outreach.models import (
@@ -31,7 +30,7 @@ from colombe.outreach.models import (
     PostImage,
     PostTarget,
 )
-from colombe.outreach.policy import EDITABLE, posts_to_review
+from colombe.outreach.policy import EDITABLE, committee_ids, posts_to_review
 from colombe.reports import photos
 
 PAGE_SIZE = 20
@@ -57,9 +56,7 @@ def posts_in_tab(user: Any, tab: str) -> QuerySet[Post]:
     if tab == "published":
         return posts.filter(status=Post.Status.PUBLISHED).order_by("-published_at", "-pk")
     if tab == "committees":
-        committees = Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).values(
-            "structure_id"
-        )
+        committees = committee_ids(user)
         unpublished = [*EDITABLE, Post.Status.IN_REVIEW]
         return posts.filter(structure_id__in=committees, status__in=unpublished).order_by(
             "-updated_at", "-pk"

@@ -46,7 +46,7 @@ def render(title: str, count: int) -> bytes:
         fill=identity.ON_PRIMARY,
         anchor="rm",
     )
-    return share_images.png(image)
+    return identity.png(image)
 
 
 def petition_image(petition: Petition, count: int, language: str) -> bytes:
