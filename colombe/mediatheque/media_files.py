@@ -1,7 +1,8 @@
 """Checking archive uploads by what they contain, never by their name.
 
 - PDF and images (scans or photos of press articles) are recognised by their first bytes;
-  images are re-encoded without their metadata (a photo's EXIF says where it was taken).
+  images are re-encoded without their metadata (a photo's EXIF says where it was taken),
+  PDFs rewritten without theirs (``pdf_cleaning``).
 - Video and audio are read by ffprobe, limited to the containers Colombe accepts: a file
   with a real picture stream is a video (an album cover in an MP3 is not one), a file
   with sound only is audio. A text or an executable renamed ``.mp4`` is refused, and so
@@ -29,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from colombe.groups.uploads import reencode_image, refuse_too_large
 from colombe.mediatheque.models import MediaItem
+from colombe.mediatheque.pdf_cleaning import pdf_without_metadata
 from colombe.mediatheque.processing import (
     MIN_PROBE_SCORE,
     ConverterUnavailable,
@@ -77,8 +79,8 @@ def check_media_upload(upload: UploadedFile) -> CheckedMedia:
     name = uploaded_name(upload)
     head = read_head(upload)
     if head.startswith(b"%PDF-"):
-        upload.seek(0)
-        return CheckedMedia(Kind.ARTICLE, "application/pdf", name, size, upload, "pdf")
+        clean = ContentFile(pdf_without_metadata(upload))
+        return CheckedMedia(Kind.ARTICLE, "application/pdf", name, clean.size, clean, "pdf")
     image = image_type(head)
     if image is not None:
         pillow_format, content_type, extension = image

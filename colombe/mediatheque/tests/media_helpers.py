@@ -3,6 +3,7 @@
 result."""
 
 import datetime
+import io
 import json
 import subprocess
 from pathlib import Path
@@ -11,8 +12,11 @@ from typing import Any
 from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
+from PIL import Image
 
 from colombe.mediatheque.models import MediaItem
+
+EXIF_CAMERA_MODEL = 0x0110
 
 
 def uploaded(path: Path, name: str | None = None) -> SimpleUploadedFile:
@@ -72,3 +76,64 @@ def ffprobe(path: str | Path) -> dict[str, Any]:
 
 def streams_by_type(path: str | Path) -> dict[str, dict[str, Any]]:
     return {stream["codec_type"]: stream for stream in ffprobe(path)["streams"]}
+
+
+# PDFs of press articles ------------------------------------------------------------------
+
+
+def jpeg_with_exif(camera: str) -> bytes:
+    """A small JPEG whose EXIF block names the camera, as a phone's scan would."""
+    exif = Image.Exif()
+    exif[EXIF_CAMERA_MODEL] = camera
+    output = io.BytesIO()
+    Image.new("RGB", (32, 32), "darkred").save(output, "JPEG", exif=exif.tobytes())
+    return output.getvalue()
+
+
+def scanned_article_pdf(author: str = "", xmp: str = "", photo: bytes = b"") -> bytes:
+    """A one-page PDF laid out by hand, as scanners write them: an information
+    dictionary naming ``author``, an XMP stream holding ``xmp``, and ``photo`` (a JPEG) drawn
+    on the page as a DCTDecode image, its bytes embedded as they are."""
+    photo = photo or jpeg_with_exif("")
+    xmp_packet = f"<x:xmpmeta xmlns:x='adobe:ns:meta/'>{xmp}</x:xmpmeta>".encode()
+    drawing = b"q 32 0 0 32 0 0 cm /Im0 Do Q"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R /Metadata 6 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 32 32] "
+        b"/Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>",
+        _stream(
+            b"/Type /XObject /Subtype /Image /Width 32 /Height 32 /ColorSpace /DeviceRGB "
+            b"/BitsPerComponent 8 /Filter /DCTDecode",
+            photo,
+        ),
+        _stream(b"", drawing),
+        _stream(b"/Type /Metadata /Subtype /XML", xmp_packet),
+        b"<< /Author (%s) /Producer (Scanner) >>" % author.encode("latin-1"),
+    ]
+    return _pdf_file(objects, info_object=len(objects))
+
+
+def _stream(entries: bytes, data: bytes) -> bytes:
+    return b"<< %s /Length %d >>\nstream\n%s\nendstream" % (entries, len(data), data)
+
+
+def _pdf_file(objects: list[bytes], info_object: int) -> bytes:
+    output = io.BytesIO()
+    output.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(output.tell())
+        output.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    table = output.tell()
+    output.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    output.write(b"".join(b"%010d 00000 n \n" % offset for offset in offsets))
+    output.write(
+        b"trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+        % (len(objects) + 1, info_object, table)
+    )
+    return output.getvalue()
+
+
+def pdf_upload(name: str = "article.pdf", **parts: Any) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, scanned_article_pdf(**parts))

@@ -20,7 +20,7 @@ from colombe.mediatheque.media_files import (
     check_subtitle_upload,
 )
 from colombe.mediatheque.models import MediaItem
-from colombe.mediatheque.tests.media_helpers import uploaded, uploaded_to_disk
+from colombe.mediatheque.tests.media_helpers import pdf_upload, uploaded, uploaded_to_disk
 from tests.services import require_ffmpeg
 
 Kind = MediaItem.Kind
@@ -212,7 +212,7 @@ def test_ffprobe_missing_is_told_apart_from_a_bad_file(clips: Path, settings: An
 
 
 def test_a_pdf_is_a_press_article() -> None:
-    pdf = SimpleUploadedFile("article.bin", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n")
+    pdf = pdf_upload("article.bin")
 
     checked = check_media_upload(pdf)
 

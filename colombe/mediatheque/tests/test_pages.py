@@ -16,6 +16,7 @@ from colombe.core.models import AuditEntry
 from colombe.mediatheque import services
 from colombe.mediatheque.clips import make_video_clip
 from colombe.mediatheque.models import Appearance, MediaItem, Outlet, Subtitle
+from colombe.mediatheque.tests.media_helpers import pdf_upload
 from colombe.mediatheque.tests.page_helpers import (
     VTT,
     item_form_data,
@@ -294,7 +295,7 @@ def test_incomplete_forms_are_refused(
     client: Client, world: World, overrides: dict[str, Any]
 ) -> None:
     if overrides.get("file") == "both":
-        overrides["file"] = SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n%%EOF\n")
+        overrides["file"] = pdf_upload("scan.pdf")
     client.force_login(world.charlie)
     response = client.post(reverse("mediatheque:add"), item_form_data(**overrides))
     assert response.status_code == 422
@@ -342,9 +343,9 @@ def test_uploads_are_limited_per_person_and_day(
     client.force_login(world.charlie)
     add = reverse("mediatheque:add")
     for number in range(services.UPLOADS_PER_DAY):
-        pdf = SimpleUploadedFile(f"article-{number}.pdf", b"%PDF-1.4\n%%EOF\n")
+        pdf = pdf_upload(f"article-{number}.pdf")
         assert client.post(add, item_form_data(file=pdf)).status_code == 302, number
-    pdf = SimpleUploadedFile("one-more.pdf", b"%PDF-1.4\n%%EOF\n")
+    pdf = pdf_upload("one-more.pdf")
     refused = client.post(add, item_form_data(file=pdf))
     assert refused.status_code == 429
     assert "You have uploaded many files today" in refused.content.decode()
@@ -352,7 +353,7 @@ def test_uploads_are_limited_per_person_and_day(
     link = item_form_data(external_url="https://youtu.be/dQw4w9WgXcQ")
     assert client.post(add, link).status_code == 302
     client.force_login(world.bob)
-    pdf = SimpleUploadedFile("bobs.pdf", b"%PDF-1.4\n%%EOF\n")
+    pdf = pdf_upload("bobs.pdf")
     assert client.post(add, item_form_data(file=pdf)).status_code == 302
 
 
@@ -366,7 +367,7 @@ def test_a_renamed_text_file_is_refused(client: Client, world: World) -> None:
 
 def test_a_pdf_is_filed_as_an_article(client: Client, world: World) -> None:
     client.force_login(world.charlie)
-    pdf = SimpleUploadedFile("article.pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n")
+    pdf = pdf_upload("article.pdf")
     response = client.post(reverse("mediatheque:add"), item_form_data(file=pdf))
     assert response.status_code == 302
     item = MediaItem.objects.get()
