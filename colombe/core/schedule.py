@@ -34,6 +34,8 @@ PERIODIC_TASKS = (
     # Conversions a dead worker left "running" end failed (and can be retried); those whose
     # task was lost are queued again.
     Periodic("colombe.mediatheque.tasks.sweep_conversions", every_seconds=15 * 60),
+    # Uploads kept while their form was corrected, when it never came back (a day).
+    Periodic("colombe.mediatheque.tasks.discard_abandoned_uploads", every_seconds=60 * 60),
     # The radio: the episode on air and the rotation, written for Liquidsoap.
     Periodic("colombe.radio.streaming.tasks.refresh_playlists", every_seconds=60),
     # Scheduled posts go out to Mastodon and Bluesky (and failed sends are retried);

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db.models import Q, QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -16,7 +17,7 @@ from colombe.core import policy
 from colombe.core.hashtags import normalise_hashtag
 from colombe.core.models import fold_hashtag
 from colombe.groups.models import Group
-from colombe.mediatheque import media_files
+from colombe.mediatheque import media_files, staging
 from colombe.mediatheque.media_files import CheckedMedia
 from colombe.mediatheque.models import MediaItem, Outlet, Theme
 from colombe.mediatheque.services import UPLOADS_PER_DAY, ItemChanges, count_upload
@@ -126,6 +127,8 @@ class ItemForm(forms.ModelForm):
         max_length=500,
         help_text=_("For example: #disarmament #youth"),
     )
+    # A signed token naming a file that passed its checks in an earlier try (staging.py).
+    kept_upload = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = MediaItem
@@ -173,8 +176,10 @@ class ItemForm(forms.ModelForm):
         themes = cast(forms.ModelMultipleChoiceField, self.fields["themes"])
         themes.queryset = Theme.objects.order_by("name")
         self.set_territory_choices()
+        self.kept_path = ""
         if item.pk:
             del self.fields["file"]
+            del self.fields["kept_upload"]
             if item.kind != MediaItem.Kind.LINK:
                 del self.fields["external_url"]
             else:
@@ -236,7 +241,7 @@ class ItemForm(forms.ModelForm):
     def clean_file(self) -> CheckedMedia | None:
         upload = self.cleaned_data.get("file")
         if not upload:
-            return None
+            return self.upload_kept_earlier()
         # Counted before the file is probed: refused files cost work too.
         if not count_upload(self.user):
             raise ValidationError(
@@ -248,6 +253,44 @@ class ItemForm(forms.ModelForm):
                 code=TOO_MANY_UPLOADS,
             )
         return media_files.check_media_upload(upload)
+
+    def upload_kept_earlier(self) -> CheckedMedia | None:
+        token = self.data.get(self.add_prefix("kept_upload"), "")
+        if not token:
+            return None
+        kept = staging.unstage(self.user, token)
+        if kept is None:
+            raise ValidationError(
+                _("The file you chose earlier is no longer kept. Please choose it again."),
+                code="kept_upload_lost",
+            )
+        upload, self.kept_path = kept
+        self.show_kept(upload)
+        return upload
+
+    def keep_checked_upload(self) -> None:
+        """After a refusal, keep a file that passed its checks so that the corrected form
+        need not send it again."""
+        upload = (self.cleaned_data or {}).get("file")
+        if not isinstance(upload, CheckedMedia) or self.kept_path:
+            return
+        data = QueryDict(mutable=True)
+        data.update(self.data)  # every value of multiple choices, too
+        data[self.add_prefix("kept_upload")] = staging.stage(self.user, upload)
+        self.data = data
+        self.show_kept(upload)
+
+    def show_kept(self, upload: CheckedMedia) -> None:
+        # The bound field copied the help text when the form was cleaned: set it there.
+        self["file"].help_text = _(
+            "Kept from your previous try: %(name)s. Choose another file only to replace it."
+        ) % {"name": upload.original_name}
+
+    def forget_kept_upload(self) -> None:
+        """The kept file has been filed (copied into the item): delete the copy."""
+        if self.kept_path:
+            self.cleaned_data["file"].file.close()
+            staging.discard(self.kept_path)
 
     def clean_published_on(self) -> date:
         published_on: date = self.cleaned_data["published_on"]

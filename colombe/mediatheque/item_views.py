@@ -159,6 +159,7 @@ def add(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "mediatheque/form.html", {"form": form})
     if not form.is_valid():
+        form.keep_checked_upload()
         too_many = form.has_error("file", code=TOO_MANY_UPLOADS)
         return render(
             request, "mediatheque/form.html", {"form": form}, status=429 if too_many else 422
@@ -167,7 +168,9 @@ def add(request: HttpRequest) -> HttpResponse:
         item = services.create_item(user, form.changes(), upload=form.checked_upload)
     except services.ArchiveError as error:
         form.add_error(None, error.message)
+        form.keep_checked_upload()
         return render(request, "mediatheque/form.html", {"form": form}, status=422)
+    form.forget_kept_upload()
     if services.needs_processing(item):
         messages.success(
             request, _("The item is filed. Its video or sound is being prepared for playing.")

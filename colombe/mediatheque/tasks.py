@@ -1,10 +1,11 @@
 """Background work of the archive: converting uploads with ffmpeg (queued by
-``processing.start_processing`` / ``start_episode_processing``), and the periodic sweep of
-conversions a dead worker left "running" (colombe.core.schedule)."""
+``processing.start_processing`` / ``start_episode_processing``), the periodic sweep of
+conversions a dead worker left "running", and of uploads kept for forms never sent again
+(colombe.core.schedule)."""
 
 from django_tasks import task
 
-from colombe.mediatheque import processing
+from colombe.mediatheque import processing, staging
 from colombe.mediatheque.models import MediaItem
 from colombe.radio.models import Episode
 
@@ -34,3 +35,9 @@ def sweep_conversions() -> int:
     """Conversions cut off by a dead worker end FAILED (the uploader can start them
     again); conversions whose task was lost are queued again. Returns how many."""
     return processing.fail_interrupted_items() + processing.requeue_forgotten_conversions()
+
+
+@task()
+def discard_abandoned_uploads() -> int:
+    """Files kept for a form that was never sent again (staging.py); returns how many."""
+    return staging.discard_stale()

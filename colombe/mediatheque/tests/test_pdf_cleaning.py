@@ -2,6 +2,8 @@
 machines and places (colombe/mediatheque/pdf_cleaning.py)."""
 
 import io
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -17,6 +19,12 @@ from colombe.mediatheque.pdf_cleaning import jpeg_without_metadata, pdf_without_
 from colombe.mediatheque.tests.media_helpers import jpeg_with_exif, pdf_upload, scanned_article_pdf
 from colombe.mediatheque.tests.page_helpers import item_form_data
 from tests.personas import World
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
 
 SECRETS = {"author": "Jeanne Martin", "xmp": "Poste-de-Jeanne", "camera": "Pixel-de-Jeanne"}
 
