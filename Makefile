@@ -40,6 +40,7 @@ check-deploy: install
 	  RADIO_ICECAST_SOURCE_PASSWORD=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(24))') \
 	  RADIO_ICECAST_ADMIN_PASSWORD=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(24))') \
 	  RADIO_CALLBACK_SECRET=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(40))') \
+	  RADIO_RELAY_PASSWORD=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(40))') \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 ## messages: extract translatable strings into the French catalogues

@@ -432,6 +432,22 @@ else:
         "radio_callback_secret", lambda: secrets.token_urlsafe(32)
     )
 
+# Live relay of a meeting on the radio (colombe.radio.streaming.relay): Janus sends each
+# speaker's audio (RTP) to a "slot" on RADIO_RELAY_RTP_HOST, the host that runs
+# run_radio_relay; slot i listens on RADIO_RELAY_RTP_BASE_PORT + 2 * i (RTP ports are
+# even, RTCP takes the next one) and pushes to Liquidsoap's harbor mount
+# /<RADIO_RELAY_HARBOR_MOUNT_PREFIX>-<i + 1>, with user "relay" and RADIO_RELAY_PASSWORD.
+RADIO_RELAY_SLOTS = env_int("RADIO_RELAY_SLOTS", 4)
+RADIO_RELAY_RTP_HOST = env_str("RADIO_RELAY_RTP_HOST", "127.0.0.1")
+RADIO_RELAY_RTP_BASE_PORT = env_int("RADIO_RELAY_RTP_BASE_PORT", 5300)
+RADIO_RELAY_HARBOR_MOUNT_PREFIX = env_str("RADIO_RELAY_HARBOR_MOUNT_PREFIX", "relay")
+if PRODUCTION:
+    RADIO_RELAY_PASSWORD = production_secret("RADIO_RELAY_PASSWORD")
+else:
+    RADIO_RELAY_PASSWORD = env_str("RADIO_RELAY_PASSWORD") or development_secret(
+        "radio_relay_password", lambda: secrets.token_urlsafe(32)
+    )
+
 
 def origin_of(url: str) -> str:
     scheme, _, rest = url.partition("://")

@@ -5,6 +5,8 @@
   the program, wait until it works and stop it cleanly.
 - ``push_source(url)``: ffmpeg streaming a generated tone (``-re``, real time) to an
   Icecast mount or to Liquidsoap's harbor, as a presenter's software would.
+- ``send_rtp(port)``: ffmpeg sending a tone as RTP/Opus, as Janus forwards a speaker to
+  the relay; ``free_udp_ports(count)`` finds ports for it.
 - Fixtures: ``icecast_server`` (one per test module), ``radio_settings`` (Django settings
   pointed at it), ``radio_stream`` (the radio's mount fed by an ffmpeg tone, for pages
   that play the stream) and ``radio_chain`` (Icecast fed by Liquidsoap, which asks the
@@ -13,6 +15,7 @@
 import json
 import secrets
 import shutil
+import socket
 import subprocess
 import time
 import urllib.request
@@ -30,7 +33,8 @@ from colombe.radio.streaming.icecast import MountStatus, parse_status
 from tests.janus import free_port
 from tests.services import require_ffmpeg, require_service
 
-STARTUP_TIMEOUT_SECONDS = 20.0
+# Liquidsoap type-checks its whole library first: ~10 s on a busy 2-core machine.
+STARTUP_TIMEOUT_SECONDS = 45.0
 STOP_TIMEOUT_SECONDS = 5.0
 MOUNT = "/radio.mp3"
 
@@ -66,6 +70,9 @@ def chain_config(state_dir: Path, callback_base_url: str = "http://127.0.0.1:9")
         callback_secret=secrets.token_urlsafe(24),
         site_url="http://127.0.0.1:8000",
         admin_contact="radio@example.org",
+        relay_slots=2,
+        relay_mount_prefix="relay",
+        relay_password=secrets.token_urlsafe(24),
     )
 
 
@@ -171,6 +178,50 @@ def push_source(
             process.stderr.close()
 
 
+@contextmanager
+def send_rtp(port: int, *, frequency: int = 880) -> Iterator[subprocess.Popen[bytes]]:
+    """ffmpeg sending a tone in real time to 127.0.0.1:``port`` as Janus's rtp_forward
+    sends a speaker: RTP, Opus 48 kHz stereo, payload type 111 (RTCP on ``port`` + 1)."""
+    command = [
+        *("ffmpeg", "-nostdin", "-loglevel", "error", "-re"),
+        *("-f", "lavfi", "-i", f"sine=frequency={frequency}"),
+        *("-c:a", "libopus", "-b:a", "48k", "-ar", "48000", "-ac", "2"),
+        *("-payload_type", "111", "-f", "rtp", f"rtp://127.0.0.1:{port}"),
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield process
+    finally:
+        _stop(process)
+
+
+def free_udp_ports(count: int, attempts: int = 50) -> int:
+    """The first of ``count`` consecutive free UDP ports on loopback, an even one (RTP
+    slots take an even port and the next one, for RTCP)."""
+    for _ in range(attempts):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.bind(("127.0.0.1", 0))
+            first = probe.getsockname()[1] & ~1
+        if first + count <= 65535 and _udp_ports_free(first, count):
+            return first
+    raise RuntimeError(f"No {count} consecutive free UDP ports found.")
+
+
+def _udp_ports_free(first: int, count: int) -> bool:
+    sockets = []
+    try:
+        for port in range(first, first + count):
+            sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            sockets.append(sock)
+            sock.bind(("127.0.0.1", port))
+        return True
+    except OSError:
+        return False
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
 def source_url(config: StreamingConfig, mount: str | None = None) -> str:
     """Where a source sends to Icecast directly, with the source password."""
     host = f"{config.icecast_host}:{config.icecast_port}"
@@ -220,6 +271,9 @@ def point_settings_at(settings: Any, config: StreamingConfig) -> None:
     settings.RADIO_HARBOR_PORT = config.harbor_port
     settings.RADIO_HARBOR_MOUNT = config.harbor_mount
     settings.RADIO_CALLBACK_SECRET = config.callback_secret
+    settings.RADIO_RELAY_SLOTS = config.relay_slots
+    settings.RADIO_RELAY_HARBOR_MOUNT_PREFIX = config.relay_mount_prefix
+    settings.RADIO_RELAY_PASSWORD = config.relay_password
 
 
 @pytest.fixture

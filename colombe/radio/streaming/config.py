@@ -9,6 +9,7 @@ with ``icecast2 -c <folder>/icecast.xml`` and Liquidsoap with ``liquidsoap
 import grp
 import os
 import pwd
+import re
 import subprocess
 from dataclasses import dataclass
 from email.utils import parseaddr
@@ -34,11 +35,16 @@ JINGLE_FILE = "jingle.mp3"
 # Liquidsoap's command socket (colombe.radio.streaming.control).
 CONTROL_SOCKET_FILE = "liquidsoap.sock"
 STATION_NAME = "Radio Colombe"
+RELAY_MOUNT_PREFIX = re.compile(r"[A-Za-z0-9_-]+")
 BITRATE_KBPS = 128
 # Connections Icecast accepts besides listeners: Liquidsoap, Colombe's status requests.
 EXTRA_CLIENTS = 20
 # Seconds of a presenter's stream buffered before it goes on air: absorbs network hiccups.
 HARBOR_BUFFER_SECONDS = 5.0
+# The same for each speaker of a relayed meeting: ffmpeg runs next to Liquidsoap (or on a
+# private network) and is fed in real time, so a shorter buffer keeps the relay close to
+# the meeting without gaps.
+RELAY_HARBOR_BUFFER_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,11 @@ class StreamingConfig:
     callback_secret: str
     site_url: str
     admin_contact: str
+    # The live relay of a meeting (colombe.radio.streaming.relay): how many speakers can
+    # be heard at once, the harbor mounts they push to ("<prefix>-1"…) and their password.
+    relay_slots: int
+    relay_mount_prefix: str
+    relay_password: str
 
     def callback_url(self, name: str) -> str:
         return self.callback_base_url.rstrip("/") + reverse(name)
@@ -83,6 +94,9 @@ def from_settings(state_dir: Path | str | None = None) -> StreamingConfig:
         callback_secret=settings.RADIO_CALLBACK_SECRET,
         site_url=settings.SITE_URL,
         admin_contact=parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
+        relay_slots=settings.RADIO_RELAY_SLOTS,
+        relay_mount_prefix=settings.RADIO_RELAY_HARBOR_MOUNT_PREFIX,
+        relay_password=settings.RADIO_RELAY_PASSWORD,
     )
 
 
@@ -92,6 +106,22 @@ def _liquidsoap_string(value: str) -> str:
     if any(bad in value for bad in ('"', "\\", "\n", "#{")):
         raise ValueError(f"Radio settings may not contain quotes, backslashes or '#{{': {value!r}")
     return value
+
+
+def _relay_mount_prefix(prefix: str) -> str:
+    """The prefix becomes part of URLs (ffmpeg's) and of the script: letters, digits,
+    dashes and underscores only."""
+    if not RELAY_MOUNT_PREFIX.fullmatch(prefix):
+        raise ValueError(
+            f"RADIO_RELAY_HARBOR_MOUNT_PREFIX must be letters, digits, '-' or '_': {prefix!r}"
+        )
+    return prefix
+
+
+def _relay_slots(count: int) -> str:
+    if count < 1:
+        raise ValueError(f"RADIO_RELAY_SLOTS must be at least 1: {count}")
+    return str(count)
 
 
 def _changeowner_block() -> str:
@@ -156,6 +186,10 @@ def render_liquidsoap(config: StreamingConfig) -> str:
             "mount": config.mount,
             "site_url": config.site_url,
             "station_name": STATION_NAME,
+            "relay_slots": _relay_slots(config.relay_slots),
+            "relay_mount_prefix": _relay_mount_prefix(config.relay_mount_prefix),
+            "relay_buffer_seconds": str(RELAY_HARBOR_BUFFER_SECONDS),
+            "relay_password": config.relay_password,
         }.items()
     }
     template = Template((TEMPLATES_DIR / f"{LIQUIDSOAP_FILE}.template").read_text())

@@ -2,10 +2,12 @@
 deploy/radio/radio.liq.template): a Unix socket in the radio's state folder that only
 the radio's own user may open.
 
-One order so far: take off air the presenter using credentials that were just revoked."""
+Two orders: take off air the presenter using credentials that were just revoked, and
+name the meeting being relayed."""
 
 import logging
 import socket
+import urllib.parse
 from pathlib import Path
 
 from django.conf import settings
@@ -52,3 +54,18 @@ def cut_live(username: str) -> bool:
         logger.warning("Could not ask Liquidsoap to cut %s off air: %s", username, error)
         return False
     return answer == "cut"
+
+
+def set_relay_title(title: str) -> bool:
+    """Show ``title`` to listeners while a meeting is relayed ("" once it ends). Any text
+    is carried: whitespace runs (line breaks included) become one space, and the rest
+    travels URL-encoded, so that quotes, accents or spaces cannot change the command.
+    Liquidsoap inserts it only when it changed: calling again is harmless. True when
+    Liquidsoap took it; never raises (the relay goes on without a title)."""
+    one_line = " ".join(title.split())
+    try:
+        answer = send_command(f"colombe.relay_title {urllib.parse.quote(one_line, safe='')}")
+    except OSError as error:
+        logger.warning("Could not give Liquidsoap the relay's title: %s", error)
+        return False
+    return answer == "ok"

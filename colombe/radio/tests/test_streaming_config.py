@@ -112,13 +112,55 @@ def test_liquidsoap_calls_colombe_at_the_callback_urls_with_the_secret(
     assert str(chain.state_dir / config.ROTATION_FILE) in script
 
 
+def test_the_relay_slots_are_harbor_mounts_for_colombe_only(chain: StreamingConfig) -> None:
+    script = config.render_liquidsoap(replace(chain, relay_slots=3, relay_mount_prefix="direct"))
+    assert "list.init(3, relay_input)" in script
+    assert '"/direct-#{index + 1}"' in script
+    assert f'user="relay",\n    password="{chain.relay_password}"' in script
+    assert f"port={chain.harbor_port},\n    buffer={config.RELAY_HARBOR_BUFFER_SECONDS}," in script
+    assert "add(normalize=false," in script
+    assert '"relay_title",\n  set_relay_title' in script
+
+
+def test_the_relay_comes_after_a_presenter_and_before_the_programme(
+    chain: StreamingConfig,
+) -> None:
+    script = config.render_liquidsoap(chain)
+    assert (
+        'fallback(id="radio", track_sensitive=false, [live, relay, on_air, rotation, safe])'
+        in script
+    )
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"relay_mount_prefix": "relay/1"},
+        {"relay_mount_prefix": ""},
+        {"relay_mount_prefix": "é"},
+        {"relay_slots": 0},
+        {"relay_password": 'pass"word'},
+    ],
+)
+def test_relay_settings_that_would_break_the_script_or_the_urls_are_refused(
+    chain: StreamingConfig, changes: dict[str, Any]
+) -> None:
+    with pytest.raises(ValueError):
+        config.render_liquidsoap(replace(chain, **changes))
+
+
 def test_settings_are_read(settings: Any, tmp_path: Path) -> None:
     settings.RADIO_ICECAST_URL = "http://127.0.0.1:8123"
     settings.RADIO_PUBLIC_STREAM_URL = "https://radio.example.org/radio.mp3"
     settings.RADIO_CALLBACK_BASE_URL = "http://127.0.0.1:8000"
     settings.RADIO_HARBOR_BIND_ADDRESS = "0.0.0.0"
+    settings.RADIO_RELAY_SLOTS = 6
+    settings.RADIO_RELAY_HARBOR_MOUNT_PREFIX = "direct"
+    settings.RADIO_RELAY_PASSWORD = "relay-secret"
     from_settings = config.from_settings(tmp_path)
     assert (from_settings.icecast_host, from_settings.icecast_port) == ("127.0.0.1", 8123)
+    assert (from_settings.relay_slots, from_settings.relay_mount_prefix) == (6, "direct")
+    assert from_settings.relay_password == "relay-secret"
     assert from_settings.state_dir == tmp_path.resolve()
     root = ET.fromstring(config.render_icecast(from_settings))
     assert root.findtext("hostname") == "radio.example.org"
