@@ -411,6 +411,14 @@ radio_presenters = by_persona(anonymous=302, eve=403, charlie=403, bob=200, alic
 radio_managers = by_persona(anonymous=302, eve=403, charlie=403, bob=403, alice=200)
 
 
+def radio_relay_start(persona: str, visibility: str) -> int:
+    """The meeting first (404 to whoever may not know it), then presenters only (Charlie
+    presents no show); a members' meeting is no public webinar: the studio says why."""
+    return in_meeting(by_persona(anonymous=302, eve=403, charlie=403, bob=302, alice=302))(
+        persona, visibility
+    )
+
+
 def members_of_the_movement(status: int = 200) -> Expect:
     """Eve belongs to no structure."""
     return by_persona(anonymous=302, eve=403, charlie=status, bob=status, alice=status)
@@ -875,6 +883,9 @@ ROUTES: dict[str, Route] = {
     "radio:credential_revoke": Route(
         bobs_harbor_credential, by_persona(anonymous=302, eve=403, charlie=403, bob=200, alice=404)
     ),
+    # Relaying a meeting on the radio: the scene's meeting (not relayable), no relay on air.
+    "radio:relay_start": Route(meeting, radio_relay_start, group_scoped=True),
+    "radio:relay_stop": Route(lambda s: {"pk": MISSING_PK}, logged_in(404)),
     # Liquidsoap's callbacks answer POST only (with the shared secret); the player's JSON.
     **{
         f"radio:{name}": Route(no_kwargs, everyone(405))

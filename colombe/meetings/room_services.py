@@ -441,6 +441,11 @@ def _changed(meeting: Meeting) -> None:
     transaction.on_commit(lambda: _bump_version(meeting.pk))
 
 
+def announce_change(meeting: Meeting) -> None:
+    """Another app changed what the room shows (the radio relays the meeting)."""
+    _changed(meeting)
+
+
 def _bump_version(meeting_id: int) -> None:
     key = _version_key(meeting_id)
     if cache.add(key, 1, timeout=None):
@@ -470,6 +475,7 @@ def room_state(meeting: Meeting, participant: Participant, since_chat_id: int = 
         "started": bool(meeting.engine_room),
         "locked": meeting.locked,
         "recording": snapshot["recording"],
+        "relayed": snapshot["relayed"],
         "participants": snapshot["participants"],
         "audience_count": snapshot["audience_count"],
         "streams": snapshot["streams"],
@@ -513,6 +519,8 @@ def _build_snapshot(meeting: Meeting) -> dict:
         "audience_count": audience.count() if meeting.is_webinar else 0,
         "chat": [_public_message(message) for message in reversed(recent[:CHAT_WINDOW])],
         "recording": active_recording(meeting) is not None,
+        # Stage speakers must know when the radio broadcasts them (colombe.radio).
+        "relayed": meeting.radio_relays.filter(stopped_at__isnull=True).exists(),
         "streams": _audience_streams(meeting),
     }
 

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from csp.decorators import csp_update
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import (
@@ -248,8 +249,24 @@ def room(request: HttpRequest, slug: str) -> HttpResponseBase:
         seat=seat,
         is_moderator=seat.role == Participant.Role.MODERATOR,
         room_config=_room_config(meeting, seat, grant),
+        **_radio_relay(request, meeting),
     )
     return _allow_engine(request, page, grant)
+
+
+def _radio_relay(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
+    """Whether the radio relays the meeting (everyone on stage must know), and what the
+    person may do about it (colombe.radio's relay)."""
+    relay = meeting.radio_relays.filter(stopped_at__isnull=True).first()
+    user = request.user
+    return {
+        "radio_relay": relay,
+        "may_stop_relay": relay is not None and policy.has_perm(user, "radio.stop_relay", relay),
+        "may_relay": relay is None
+        and meeting.is_webinar
+        and policy.can_see(AnonymousUser(), meeting)  # the radio relays public meetings
+        and policy.has_perm(user, "radio.relay", meeting),
+    }
 
 
 def _room_config(meeting: Meeting, seat: Participant, grant: JoinGrant) -> dict[str, Any]:

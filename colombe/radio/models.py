@@ -6,6 +6,7 @@ programme, see ``colombe.radio.streaming``); this app says what to play and who 
 live, and reads back what Icecast reports."""
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from colombe.mediatheque.models import MediaItem
+
+if TYPE_CHECKING:
+    from colombe.groups.models import Group
+    from colombe.movement.models import Structure
 
 
 class Show(models.Model):
@@ -197,3 +202,57 @@ class LiveSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.credential} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class MeetingRelay(models.Model):
+    """A public webinar relayed live on the radio: its stage's sound goes out on the
+    antenna. The relay process (``manage.py run_radio_relay``) does the work; this row
+    says what to relay, who decided it, and which Janus forwards it holds."""
+
+    class StopReason(models.TextChoices):
+        STOPPED = "stopped", _("Stopped by a person")
+        MEETING_ENDED = "meeting_ended", _("The meeting ended")
+        # Made members-only (or no longer a webinar) while on air: it may not stay public.
+        NOT_PUBLIC = "not_public", _("The meeting is no longer a public webinar")
+
+    meeting = models.ForeignKey(
+        "meetings.Meeting", on_delete=models.CASCADE, related_name="radio_relays"
+    )
+    # The title as announced on air: a later edit of the meeting does not change it.
+    title = models.CharField(_("title"), max_length=200)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    stopped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    stop_reason = models.CharField(max_length=20, choices=StopReason.choices, blank=True)
+    # {stage feed id: {"slot": slot index, "stream_id": Janus forward id}}, written by the
+    # relay process only; forwards left here by a stopped relay are stopped by it.
+    state = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("meeting relay")
+        verbose_name_plural = _("meeting relays")
+        constraints = [
+            # The radio has one antenna: one meeting relayed at a time.
+            models.UniqueConstraint(
+                models.Value(True),
+                condition=models.Q(stopped_at__isnull=True),
+                name="one_active_meeting_relay",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def audit_scope(self) -> "Group | Structure":
+        return self.meeting.audit_scope
+
+    @property
+    def is_active(self) -> bool:
+        return self.stopped_at is None

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from colombe.core import policy
 from colombe.movement.policy import is_authenticated
-from colombe.radio.models import Episode, Show
+from colombe.radio.models import Episode, MeetingRelay, Show
 
 
 def visible_shows(user: Any) -> QuerySet[Show]:
@@ -70,3 +70,25 @@ def can_go_live(user: Any, _nothing: Any = None) -> bool:
     if policy.is_national_admin(user):
         return True
     return is_authenticated(user) and user.radio_shows.filter(is_active=True).exists()
+
+
+@policy.register("radio.relay")
+def can_relay(user: Any, meeting: Any) -> bool:
+    """Relaying a meeting on the radio puts its stage on air: a presenter who organises
+    the meeting may, and the radio's managers."""
+    if policy.has_perm(user, "radio.manage"):
+        return True
+    return policy.has_perm(user, "radio.go_live") and policy.has_perm(
+        user, "meetings.organise", meeting
+    )
+
+
+@policy.register("radio.stop_relay")
+def can_stop_relay(user: Any, relay: MeetingRelay) -> bool:
+    """Whoever started the relay, the meeting's organisers (the stage must be able to go
+    off air) and the radio's managers."""
+    if not is_authenticated(user):
+        return False
+    if relay.started_by_id == user.pk or policy.has_perm(user, "radio.manage"):
+        return True
+    return policy.has_perm(user, "meetings.organise", relay.meeting)

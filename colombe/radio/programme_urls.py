@@ -3,7 +3,13 @@ the management of shows, schedule and playlist, and the studio."""
 
 from django.urls import path
 
-from colombe.radio import episode_views, management_views, programme_views, studio_views
+from colombe.radio import (
+    episode_views,
+    management_views,
+    programme_views,
+    relay_views,
+    studio_views,
+)
 
 listening = [
     path("", programme_views.player, name="player"),
@@ -78,6 +84,8 @@ studio = [
         studio_views.credential_revoke,
         name="credential_revoke",
     ),
+    path("studio/relais/<slug:slug>/", relay_views.relay_start, name="relay_start"),
+    path("studio/relais/<int:pk>/arreter/", relay_views.relay_stop, name="relay_stop"),
 ]
 
 urlpatterns = listening + episodes + management + studio

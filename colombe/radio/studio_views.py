@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from colombe.core import policy
 from colombe.core.ratelimit import hit_key
-from colombe.radio import live, programme
+from colombe.radio import live, programme, relay_services
 from colombe.radio.models import HarborCredential
 from colombe.radio.programme_views import STATUS_TIMEOUT_SECONDS
 from colombe.radio.streaming.icecast import read_status
@@ -36,6 +36,7 @@ def harbor_host(request: HttpRequest) -> str:
 def studio_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     now = timezone.now()
     user: Any = request.user
+    relay = relay_services.active_relay()
     return {
         "session": live.current_session(),
         "status": read_status(timeout=STATUS_TIMEOUT_SECONDS),
@@ -46,6 +47,9 @@ def studio_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
         "harbor_host": harbor_host(request),
         "harbor_port": settings.RADIO_HARBOR_PORT,
         "harbor_mount": settings.RADIO_HARBOR_MOUNT,
+        "relay": relay,
+        "may_stop_relay": relay is not None and policy.has_perm(user, "radio.stop_relay", relay),
+        "relayable_meetings": relay_services.relayable_meetings(user),
         **extra,
     }
 

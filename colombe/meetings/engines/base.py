@@ -7,7 +7,7 @@ key to a browser: a browser receives a ``JoinGrant`` for one seat only."""
 
 import secrets
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from colombe.meetings.models import Meeting, Participant
@@ -111,3 +111,33 @@ class Engine(Protocol):
         """Webinar: the stream (mountpoint) ids the audience watches now; empty for
         engines where the audience joins the room itself."""
         ...
+
+
+@runtime_checkable
+class StageAudioRelay(Protocol):
+    """An engine that can send a webinar's stage audio out as plain RTP (Opus), for the
+    radio to broadcast. Only the built-in Janus engine can: the other engines' media
+    never passes through a server Colombe drives."""
+
+    def forward_stage_audio(self, meeting: "Meeting", feed: str, host: str, port: int) -> int:
+        """Send the stage feed's audio to host:port; returns the forward's stream id."""
+        ...
+
+    def stop_stage_audio(self, meeting: "Meeting", feed: str, stream_id: int) -> None:
+        """Stop that forward (idempotent: a feed or forward already gone is fine)."""
+        ...
+
+    def stage_audio_forwards(self, meeting: "Meeting") -> set[int]:
+        """The stream ids of the audio forwards running now in the meeting's room."""
+        ...
+
+
+def relays_stage_audio(engine: Engine) -> bool:
+    return isinstance(engine, StageAudioRelay)
+
+
+def stage_audio_relay(engine: Engine) -> StageAudioRelay:
+    """The engine's stage audio forwarding, or EngineNotSupported when it cannot relay."""
+    if not isinstance(engine, StageAudioRelay):
+        raise EngineNotSupported(f"The {engine.label} engine cannot relay a meeting's sound.")
+    return engine

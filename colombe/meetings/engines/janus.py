@@ -669,6 +669,60 @@ class JanusEngine:
             {"request": "destroy", "id": mountpoint_id, "secret": self._secret(meeting)},
         )
 
+    # Radio relay -----------------------------------------------------------------------
+    #
+    # The radio's relay process (colombe/radio/relay_services.py) sends each stage feed's
+    # audio, alone, to a UDP port where it encodes it for the antenna. These forwards are
+    # the relay's own (kept in its state), apart from the audience fan-out above.
+
+    def forward_stage_audio(self, meeting: "Meeting", feed: str, host: str, port: int) -> int:
+        data = self._client(meeting).plugin_request(
+            VIDEOROOM,
+            self._room_body(
+                meeting,
+                "rtp_forward",
+                publisher_id=int(feed),
+                admin_key=settings.JANUS_ROOM_ADMIN_KEY,
+                host=host,
+                audio_port=port,
+                audio_pt=OPUS_PAYLOAD_TYPE,
+            ),
+        )
+        forwarded = data.get("rtp_stream", {})
+        if "audio_stream_id" not in forwarded:
+            raise EngineError(f"Janus forwarded no audio for feed {feed}: {data}")
+        return int(forwarded["audio_stream_id"])
+
+    def stop_stage_audio(self, meeting: "Meeting", feed: str, stream_id: int) -> None:
+        _ignoring(
+            {NO_SUCH_ROOM, NO_SUCH_FEED},
+            self._client(meeting).plugin_request,
+            VIDEOROOM,
+            self._room_body(
+                meeting,
+                "stop_rtp_forward",
+                publisher_id=int(feed),
+                stream_id=stream_id,
+                admin_key=settings.JANUS_ROOM_ADMIN_KEY,
+            ),
+        )
+
+    def stage_audio_forwards(self, meeting: "Meeting") -> set[int]:
+        """A forward dies with its publisher (a speaker who reloads the page publishes
+        anew): the relay compares its own list with this one."""
+        data = _ignoring(
+            {NO_SUCH_ROOM},
+            self._client(meeting).plugin_request,
+            VIDEOROOM,
+            self._room_body(meeting, "listforwarders"),
+        )
+        return {
+            int(forwarder["stream_id"])
+            for publisher in (data or {}).get("publishers", [])
+            for forwarder in publisher.get("forwarders", [])
+            if forwarder.get("type") == "audio"
+        }
+
     # Recording -------------------------------------------------------------------------
 
     def start_recording(self, meeting: "Meeting") -> str:

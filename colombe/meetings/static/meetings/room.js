@@ -344,6 +344,7 @@ function renderChat(state) {
 
 function renderFlags(state) {
   document.getElementById("recording-notice").hidden = !state.recording;
+  document.getElementById("relay-notice").hidden = !state.relayed;
   document.getElementById("lock-status").textContent = state.locked ? `· ${strings.locked}` : "";
   const hand = document.getElementById("toggle-hand");
   toggle(hand, state.me.hand_raised, strings.lowerHand, strings.raiseHand);
@@ -357,6 +358,9 @@ function announceChanges(state) {
   if (!previous) return;
   if (state.recording !== previous.recording) {
     announce(state.recording ? strings.recordingStarted : strings.recordingStopped);
+  }
+  if (state.relayed !== previous.relayed) {
+    announce(state.relayed ? strings.relayStarted : strings.relayStopped);
   }
   const hadHand = new Set(previous.participants.filter((p) => p.hand_raised_at).map((p) => p.id));
   for (const person of state.participants) {
