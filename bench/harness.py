@@ -83,6 +83,11 @@ def server_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
             # Benchmarks without video leave Janus unreachable; bench.meetings sets its own.
             "JANUS_ADMIN_SECRET": "bench-janus-admin-secret-" + "j" * 20,
             "JANUS_ROOM_ADMIN_KEY": "bench-janus-room-admin-key-" + "r" * 20,
+            # Benchmarks without the radio never reach Icecast; bench.radio sets its own.
+            "RADIO_ICECAST_SOURCE_PASSWORD": "bench-radio-source-password-" + "s" * 20,
+            "RADIO_ICECAST_ADMIN_PASSWORD": "bench-radio-admin-password-" + "a" * 20,
+            "RADIO_CALLBACK_SECRET": "bench-radio-callback-secret-" + "c" * 20,
+            "RADIO_RELAY_PASSWORD": "bench-radio-relay-password-" + "p" * 20,
             "COLOMBE_VAR_DIR": str(Path(tempfile.gettempdir()) / "colombe-bench"),
             "DJANGO_SETTINGS_MODULE": "colombe.settings",
             "LOG_LEVEL": "WARNING",

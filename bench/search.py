@@ -74,6 +74,16 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--reports", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=100, help="per page and visitor")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated pages to measure (feed, search…); all by default",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the database of a previous run if it has reports (migrated, not re-seeded)",
+    )
     return parser.parse_args()
 
 
@@ -228,18 +238,48 @@ def set_up_django() -> None:
     django.setup()
 
 
-def main() -> None:
-    arguments = parse_arguments()
+def database_has_reports() -> bool:
+    """Whether a previous run left a seeded database behind."""
+    import psycopg
+
+    try:
+        with psycopg.connect(DATABASE_URL) as connection:
+            row = connection.execute("SELECT EXISTS (SELECT 1 FROM reports_actionreport)")
+            found = row.fetchone()
+    except psycopg.Error:
+        return False
+    return bool(found and found[0])
+
+
+def prepare_database(arguments: argparse.Namespace) -> dict[str, float]:
+    """Seed a new database, or with --reuse only migrate the one a previous run left
+    (its scale is then that run's, whatever the arguments say)."""
+    if arguments.reuse and database_has_reports():
+        set_up_django()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        print("Reusing the seeded database.", flush=True)
+        return {}
     harness.recreate_database(DATABASE_URL)
     set_up_django()
     print(f"Seeding {arguments.committees} committees, {arguments.members} members, ", end="")
     print(f"{arguments.reports} reports…", flush=True)
     timings = seed(arguments)
     print(f"Seeded: {timings}", flush=True)
+    return timings
+
+
+def main() -> None:
+    arguments = parse_arguments()
+    timings = prepare_database(arguments)
     from colombe.core import search_index
+    from colombe.reports.models import ActionReport
 
     results: dict[str, Any] = {
         "scale": vars(arguments),
+        # With --reuse, the database's own figures, whatever the arguments say.
+        "reports_in_database": ActionReport.objects.count(),
         "index_rows": search_index.count_documents(),
         "seed": timings,
         "target_p95_ms": TARGET_P95_MS,
@@ -247,6 +287,8 @@ def main() -> None:
     }
     for who, client in visitors().items():
         for name, paths in pages().items():
+            if arguments.only and name not in arguments.only.split(","):
+                continue
             figures = measure(client, paths, arguments.requests)
             figures["constant_queries"] = len(figures["queries"]) == 1
             figures["meets_target"] = figures["p95_ms"] < TARGET_P95_MS

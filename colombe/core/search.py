@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -37,6 +37,8 @@ from colombe.petitions.models import Petition
 from colombe.reports.models import ActionReport
 
 PAGE_SIZE = 20
+# Hits counted per kind, at most; beyond, the page says "1,000+" and ranks the newest.
+COUNT_CAP = 1000
 MIN_QUERY_LENGTH = 2
 # Text of uploaded documents is searched only for text formats, up to this size.
 MAX_DOCUMENT_BYTES = 512 * 1024
@@ -231,11 +233,14 @@ def _visible_hashtags(user: Any) -> QuerySet[Hashtag]:
     on_media = MediaItem.hashtags.through.objects.filter(
         mediaitem_id__in=ids_of(policy.visible(MediaItem, user))
     )
+    # EXISTS per hashtag, not IN: a search checks the few hashtags it found, through
+    # their links, instead of listing every hashtag carried by every person (or report)
+    # the user may see.
     return Hashtag.objects.filter(
-        Q(pk__in=on_groups.values("hashtag_id"))
-        | Q(pk__in=on_reports.values("hashtag_id"))
-        | Q(pk__in=of_people.values("hashtag_id"))
-        | Q(pk__in=on_media.values("hashtag_id"))
+        Exists(on_groups.filter(hashtag_id=OuterRef("pk")))
+        | Exists(on_reports.filter(hashtag_id=OuterRef("pk")))
+        | Exists(of_people.filter(hashtag_id=OuterRef("pk")))
+        | Exists(on_media.filter(hashtag_id=OuterRef("pk")))
     )
 
 
@@ -434,7 +439,9 @@ def connect_signals() -> None:
 class KindCount:
     kind: str
     label: Promise
+    # Hits counted, at most COUNT_CAP; ``capped``: there are more ("1,000+").
     count: int
+    capped: bool = False
 
 
 @dataclass(frozen=True)
@@ -455,18 +462,29 @@ class SearchResults:
     results: list[Result] = field(default_factory=list)
     page: int = 1
     page_size: int = PAGE_SIZE
+    cap: int = COUNT_CAP
 
     @property
     def total(self) -> int:
-        """Hits across all kinds (the "All" tab)."""
+        """Hits across all kinds (the "All" tab), each kind counted up to COUNT_CAP."""
         return sum(count.count for count in self.counts)
 
     @property
+    def total_capped(self) -> bool:
+        return any(count.capped for count in self.counts)
+
+    @property
     def shown_total(self) -> int:
-        """Hits in the chosen kind, or all of them."""
+        """Hits in the chosen kind, or all of them: the hits that pages go through."""
         if not self.kind:
             return self.total
         return next((c.count for c in self.counts if c.kind == self.kind), 0)
+
+    @property
+    def shown_capped(self) -> bool:
+        if not self.kind:
+            return self.total_capped
+        return any(c.capped for c in self.counts if c.kind == self.kind)
 
     @property
     def num_pages(self) -> int:
@@ -491,16 +509,25 @@ def is_searchable(query: str) -> bool:
 
 def search_everything(user: Any, query: str, *, kind: str = "", page: int = 1) -> SearchResults:
     """Hits the user may see, counted per kind, and one page of them (all kinds, or
-    ``kind``), in two queries whatever the page."""
+    ``kind``), in two queries whatever the page.
+
+    A word found nearly everywhere is not counted to the last row nor ranked over the
+    whole corpus: each kind counts up to COUNT_CAP hits ("1,000+"), and a kind with more
+    ranks its COUNT_CAP newest hits — the ones its pages go through."""
     kind = kind if kind in SOURCES_BY_KIND else ""
-    scopes = {source.kind: source.scope(user) for source in SOURCES}
-    found = search_index.count_hits(query, scopes)
+    scopes = search_index.compiled({source.kind: source.scope(user) for source in SOURCES})
+    found = search_index.count_hits(query, scopes, cap=COUNT_CAP)
     counts = [
-        KindCount(source.kind, source.label, found[source.kind])
+        KindCount(
+            source.kind,
+            source.label,
+            min(found[source.kind], COUNT_CAP),
+            capped=found[source.kind] > COUNT_CAP,
+        )
         for source in SOURCES
         if found.get(source.kind)
     ]
-    results = SearchResults(query=query, kind=kind, counts=counts)
+    results = SearchResults(query=query, kind=kind, counts=counts, cap=COUNT_CAP)
     results.page = min(max(1, page), results.num_pages)
     if results.shown_total:
         chosen = {kind: scopes[kind]} if kind else scopes
@@ -509,6 +536,7 @@ def search_everything(user: Any, query: str, *, kind: str = "", page: int = 1) -
             chosen,
             limit=PAGE_SIZE,
             offset=(results.page - 1) * PAGE_SIZE,
+            newest={count.kind: COUNT_CAP for count in counts if count.capped},
         )
         results.results = [
             Result(

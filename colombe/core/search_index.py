@@ -18,7 +18,7 @@ Highlights are marked with two control characters that index_documents strips fr
 text, so that the caller can escape everything else and turn only the marks into HTML."""
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -141,7 +141,29 @@ def ids_of(scope: QuerySet) -> QuerySet:
     return ids
 
 
-def _ids_sql(scope: QuerySet) -> tuple[str, list[Any]]:
+@dataclass(frozen=True)
+class CompiledScope:
+    """The SQL of a scope's ids, compiled once for the two queries of a search page
+    (compiling ten policy querysets costs about as much as running the count)."""
+
+    sql: str
+    params: tuple[Any, ...]
+
+
+def compiled(scopes: dict[str, QuerySet]) -> dict[str, CompiledScope]:
+    found: dict[str, CompiledScope] = {}
+    for kind, scope in scopes.items():
+        sql, params = ids_of(scope).query.sql_with_params()
+        found[kind] = CompiledScope(sql, tuple(params))
+    return found
+
+
+Scopes = Mapping[str, QuerySet | CompiledScope]
+
+
+def _ids_sql(scope: QuerySet | CompiledScope) -> tuple[str, list[Any]]:
+    if isinstance(scope, CompiledScope):
+        return scope.sql, list(scope.params)
     sql, params = ids_of(scope).query.sql_with_params()
     return sql, list(params)
 
@@ -151,19 +173,24 @@ def _visible_matches(
     column_params: list[Any],
     match: str,
     match_params: list[Any],
-    scopes: dict[str, QuerySet],
+    scopes: Scopes,
+    limits: dict[str, str] | None = None,
 ) -> tuple[str, list[Any]]:
     """The rows matching the query that the user may see: one branch per kind
     (``kind = 'report' AND <match> AND object_id IN (<reports the user may see>)``)
     joined by UNION ALL, so that the database filters each kind by a semi-join on its own
-    scope. No kind: no row."""
+    scope. ``limits`` ends some branches (``LIMIT 1001``, ``ORDER BY … LIMIT 1000``): the
+    database then stops after that many visible rows. No kind: no row."""
+    limits = limits or {}
     branches: list[str] = []
     params: list[Any] = []
-    for kind, scope in scopes.items():
+    for number, (kind, scope) in enumerate(scopes.items()):
         ids, ids_params = _ids_sql(scope)
+        # A subquery per branch: SQLite takes no parentheses around a compound's parts.
         branches.append(
-            f"SELECT {columns} FROM {TABLE} WHERE {TABLE}.kind = %s AND {match} "
-            f"AND {TABLE}.object_id IN ({ids})"
+            f"SELECT * FROM (SELECT {columns} FROM {TABLE} WHERE {TABLE}.kind = %s "
+            f"AND {match} AND {TABLE}.object_id IN ({ids}) {limits.get(kind, '')}) "
+            f"AS branch_{number}"
         )
         params.extend([*column_params, kind, *match_params, *ids_params])
     if not branches:
@@ -190,21 +217,37 @@ def _match(text: str) -> tuple[str, list[Any]]:
     return f"{TABLE} MATCH %s", [fts5_query(text)]
 
 
-def count_hits(text: str, scopes: dict[str, QuerySet]) -> dict[str, int]:
-    """Hits the user may see, per kind, in one query."""
+def count_hits(text: str, scopes: Scopes, *, cap: int) -> dict[str, int]:
+    """Hits the user may see, per kind, in one query, counted up to ``cap`` + 1: a count
+    above ``cap`` means "more than cap" (a word in half the corpus is not counted to the
+    last row)."""
     match, match_params = _match(text)
-    rows, params = _visible_matches(f"{TABLE}.kind", [], match, match_params, scopes)
+    limits = dict.fromkeys(scopes, f"LIMIT {int(cap) + 1}")
+    rows, params = _visible_matches(f"{TABLE}.kind", [], match, match_params, scopes, limits)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT kind, COUNT(*) FROM ({rows}) AS hits GROUP BY kind", params)
         return {kind: int(total) for kind, total in cursor.fetchall()}
 
 
-def find_hits(text: str, scopes: dict[str, QuerySet], *, limit: int, offset: int) -> list[Hit]:
-    """One page of hits the user may see, best first, with highlighted extracts."""
+def find_hits(
+    text: str,
+    scopes: Scopes,
+    *,
+    limit: int,
+    offset: int,
+    newest: dict[str, int] | None = None,
+) -> list[Hit]:
+    """One page of hits the user may see, best first, with highlighted extracts. For the
+    kinds in ``newest``, only that many of the newest hits are ranked (the candidates of
+    a word found nearly everywhere)."""
+    limits = {
+        kind: f"ORDER BY {TABLE}.object_id DESC LIMIT {int(count)}"
+        for kind, count in (newest or {}).items()
+    }
     if _is_postgresql():
-        sql, arguments = _postgresql_page(text, scopes, limit, offset)
+        sql, arguments = _postgresql_page(text, scopes, limits, limit, offset)
     else:
-        sql, arguments = _sqlite_page(text, scopes, limit, offset)
+        sql, arguments = _sqlite_page(text, scopes, limits, limit, offset)
     with connection.cursor() as cursor:
         cursor.execute(sql, arguments)
         return [
@@ -225,11 +268,11 @@ _HEADLINE_BODY = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWo
 
 
 def _postgresql_page(
-    text: str, scopes: dict[str, QuerySet], limit: int, offset: int
+    text: str, scopes: Scopes, limits: dict[str, str], limit: int, offset: int
 ) -> tuple[str, list[Any]]:
     match, match_params = _match(text)
     columns = f"{TABLE}.id, ts_rank_cd({TABLE}.vector, {_PG_QUERY}) AS rank"
-    rows, params = _visible_matches(columns, [text], match, match_params, scopes)
+    rows, params = _visible_matches(columns, [text], match, match_params, scopes, limits)
     # Rank every hit on narrow rows, then read the text and run the costly ts_headline
     # on the page's rows only.
     sql = (
@@ -245,7 +288,7 @@ def _postgresql_page(
 
 
 def _sqlite_page(
-    text: str, scopes: dict[str, QuerySet], limit: int, offset: int
+    text: str, scopes: Scopes, limits: dict[str, str], limit: int, offset: int
 ) -> tuple[str, list[Any]]:
     match, match_params = _match(text)
     # FTS5's auxiliary functions only work in the query that does the MATCH.
@@ -256,7 +299,7 @@ def _sqlite_page(
         f"bm25({TABLE}, 10.0, 1.0) AS rank"
     )
     marks = [MARK_START, MARK_END]
-    rows, params = _visible_matches(columns, [*marks, *marks], match, match_params, scopes)
+    rows, params = _visible_matches(columns, [*marks, *marks], match, match_params, scopes, limits)
     sql = (
         f"SELECT kind, object_id, url, meta, title, extract FROM ({rows}) AS hits "
         "ORDER BY rank, id DESC LIMIT %s OFFSET %s"

@@ -12,3 +12,4 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         # Importing the module registers the app's rules with the permission policy.
         import_module("colombe.reports.policy")
+        import_module("colombe.reports.feed_figures").connect_signals()

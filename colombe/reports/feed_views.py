@@ -1,7 +1,8 @@
 """The feed "What the committees do" and the page of one committee's reports.
 
-Both list only published reports the viewer may read (``policy.visible``), so a secret
-group's report never shows — not as a card, not in a count, not in a total."""
+Both list only published reports the viewer may read (``reports.policy``, the same rules
+as ``policy.visible``), so a secret group's report never shows — not as a card, not in a
+count, not in a total. The feed's figures: ``reports.feed_figures``."""
 
 from collections import defaultdict
 from typing import Any
@@ -14,8 +15,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from colombe.core import policy
-from colombe.movement.models import Membership, Structure
-from colombe.reports import activity
+from colombe.movement.models import Structure, Territory
+from colombe.reports import activity, feed_figures
+from colombe.reports import policy as reports_policy
 from colombe.reports.feed_forms import FeedFilterForm
 from colombe.reports.models import ActionReport, Reaction, ReportPhoto
 
@@ -24,11 +26,11 @@ PAGE_SIZE = 20
 
 def published_reports(user: Any) -> QuerySet[ActionReport]:
     """Published reports the user may read, newest first."""
-    return (
-        policy.visible(ActionReport, user)
-        .filter(status=ActionReport.Status.PUBLISHED)
-        .order_by("-happened_on", "-pk")
-    )
+    return newest_first(reports_policy.published_reports(reports_policy.reader(user)))
+
+
+def newest_first(reports: QuerySet[ActionReport]) -> QuerySet[ActionReport]:
+    return reports.order_by("-happened_on", "-pk")
 
 
 def with_card_data(reports: QuerySet[ActionReport]) -> QuerySet[ActionReport]:
@@ -57,48 +59,60 @@ def attach_reaction_counts(reports: list[ActionReport]) -> None:
         ]
 
 
-def card_page(request: HttpRequest, reports: QuerySet[ActionReport]) -> Page:
-    page_obj = Paginator(with_card_data(reports), PAGE_SIZE).get_page(request.GET.get("page"))
+def card_page(
+    request: HttpRequest, reports: QuerySet[ActionReport], count: int | None = None
+) -> Page:
+    """One page of cards; ``count``, when the caller knows it, spares counting again."""
+    paginator = Paginator(with_card_data(reports), PAGE_SIZE)
+    if count is not None:
+        paginator.count = count
+    page_obj = paginator.get_page(request.GET.get("page"))
     attach_reaction_counts(list(page_obj.object_list))
     return page_obj
 
 
-def may_report(user: Any) -> bool:
+def may_report(viewer: reports_policy.Reader) -> bool:
     """Active members of a committee (and national administrators) report actions."""
-    if not user.is_authenticated:
-        return False
-    return policy.is_national_admin(user) or (
-        Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).exists()
-    )
+    return viewer.is_member or viewer.audience == reports_policy.SharedAudience.NATIONAL_ADMINS
 
 
 def feed(request: HttpRequest) -> HttpResponse:
+    viewer = reports_policy.reader(request.user)
     filters = FeedFilterForm(request.GET or None)
-    reports, chosen = filters.apply(published_reports(request.user))
+    reports, chosen = filters.apply(newest_first(reports_policy.published_reports(viewer)))
+    figures, selected = counted_figures(request, viewer, filters)
     context = {
         "filters": filters,
-        "page_obj": card_page(request, reports),
+        "page_obj": card_page(request, reports, count=figures.count),
         "query_string": urlencode(chosen),
         "filtered": bool(chosen),
-        "may_report": may_report(request.user),
-        "feed_map": feed_map(request, filters, chosen),
-        "activity": activity.monthly_activity(reports),
+        "may_report": may_report(viewer),
+        "feed_map": activity.feed_map(figures.per_structure, selected, chosen),
+        "activity": activity.activity_chart(figures.months),
     }
     return render(request, "reports/feed.html", context)
 
 
-def feed_map(
-    request: HttpRequest, filters: FeedFilterForm, chosen: dict[str, str]
-) -> activity.FeedMap:
-    """The map counts what passes every filter but the territory, which only chooses
-    the part of the map drawn (a form without its territory field ignores it)."""
-    if filters.is_valid():
-        selected = filters.cleaned_data.get("territory")
-        others = FeedFilterForm(request.GET, with_territory=False)
-        reports, _others_chosen = others.apply(published_reports(request.user))
-    else:
-        selected, reports = None, published_reports(request.user)
-    return activity.feed_map(reports, selected, chosen)
+def counted_figures(
+    request: HttpRequest, viewer: reports_policy.Reader, filters: FeedFilterForm
+) -> tuple[feed_figures.FeedFigures, Territory | None]:
+    """The feed's figures and the chosen territory. The map counts what passes every
+    filter but the territory, which only chooses the part of the map drawn (a form
+    without its territory field ignores it); invalid filters filter nothing."""
+    if not filters.is_valid():
+        return feed_figures.feed_figures(viewer, _unfiltered, {}, None), None
+    selected = filters.cleaned_data.get("territory")
+    others = FeedFilterForm(request.GET, with_territory=False)
+    _filtered, other_filters = others.apply(ActionReport.objects.none())
+
+    def filter_others(reports: QuerySet[ActionReport]) -> QuerySet[ActionReport]:
+        return others.apply(reports)[0]
+
+    return feed_figures.feed_figures(viewer, filter_others, other_filters, selected), selected
+
+
+def _unfiltered(reports: QuerySet[ActionReport]) -> QuerySet[ActionReport]:
+    return reports
 
 
 def committee(request: HttpRequest, slug: str) -> HttpResponse:

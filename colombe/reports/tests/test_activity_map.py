@@ -164,9 +164,10 @@ def test_the_feed_with_its_map_takes_a_constant_number_of_queries(
 ) -> None:
     client.force_login(placed.world.charlie)
     params = {"territory": territory} if territory else {}
-    for _number in range(2):
-        make_report(placed.lyon, hashtags="#paix")
+    make_report(placed.lyon, hashtags="#paix")
     client.get(reverse("reports:feed"), params)  # warms the session and the outlines
+    # Counted with the cached figures obsolete, as after any new report.
+    make_report(placed.lyon, hashtags="#paix")
     baseline = _count_queries(client, params)
     for structure in [placed.grenoble, placed.toulouse, placed.regional, placed.lyon] * 5:
         make_report(structure, hashtags="#paix #désarmement")
