@@ -42,6 +42,7 @@ from e2e.test_meeting_video import (
     janus_candidate_addresses,
     manage,
     person,
+    prepared_database,
     wait_for_http,
 )
 from tests.browser import CHROMIUM_ARGS, assert_accessible
@@ -205,7 +206,7 @@ def colombe(
             **radio_environment(radio, rtp_base_port),
         }
         manage(environment, "migrate", "--noinput")
-        data = prepared(environment)
+        data = prepared_database(environment, "e2e.test_meeting_radio_relay")
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         server_log, relay_log = tmp_path / "runserver.log", tmp_path / "relay.log"
@@ -224,25 +225,6 @@ def colombe(
                 "rtp_base_port": rtp_base_port,
                 **data,
             }
-
-
-def prepared(environment: dict[str, str]) -> dict[str, Any]:
-    script = (
-        "import django; django.setup(); "
-        "from e2e.test_meeting_radio_relay import prepare_database; prepare_database()"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env={**environment, "DJANGO_SETTINGS_MODULE": "colombe.settings"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    data: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return data
 
 
 @contextmanager

@@ -115,6 +115,26 @@ def manage(environment: dict[str, str], *arguments: str) -> str:
     return done.stdout
 
 
+def prepared_database(environment: dict[str, str], module: str) -> dict[str, Any]:
+    """Run ``<module>.prepare_database()`` in a Django process of ``environment`` (the
+    server's database); returns the JSON it printed last."""
+    script = (
+        f"import django; django.setup(); from {module} import prepare_database; prepare_database()"
+    )
+    prepared = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**environment, "DJANGO_SETTINGS_MODULE": "colombe.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert prepared.returncode == 0, prepared.stderr[-3000:]
+    data: dict[str, Any] = json.loads(prepared.stdout.strip().splitlines()[-1])
+    return data
+
+
 def wait_for_http(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + SERVER_START_SECONDS
     while time.monotonic() < deadline:
@@ -144,21 +164,7 @@ def colombe(namespace: Namespace, tmp_path: Path) -> Iterator[dict[str, Any]]:
     ) as janus:
         environment = colombe_environment(tmp_path, janus)
         manage(environment, "migrate", "--noinput")
-        script = (
-            "import django; django.setup(); "
-            "from e2e.test_meeting_video import prepare_database; prepare_database()"
-        )
-        prepared = subprocess.run(
-            [sys.executable, "-c", script],
-            cwd=ROOT,
-            env={**environment, "DJANGO_SETTINGS_MODULE": "colombe.settings"},
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        assert prepared.returncode == 0, prepared.stderr[-3000:]
-        data = json.loads(prepared.stdout.strip().splitlines()[-1])
+        data = prepared_database(environment, "e2e.test_meeting_video")
         port = free_port()
         log = tmp_path / "runserver.log"
         with log.open("wb") as output:

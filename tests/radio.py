@@ -30,6 +30,7 @@ import pytest
 from colombe.radio.streaming import config as radio_config
 from colombe.radio.streaming.config import StreamingConfig
 from colombe.radio.streaming.icecast import MountStatus, parse_status
+from colombe.radio.streaming.relay import stop_process
 from tests.janus import free_port
 from tests.services import require_ffmpeg, require_service
 
@@ -115,17 +116,6 @@ def wait_until_off_air(config: StreamingConfig, timeout: float = 10.0) -> None:
     wait_for(lambda: mount_status(config) is None, timeout, "the mount to be free")
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=STOP_TIMEOUT_SECONDS)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=STOP_TIMEOUT_SECONDS)
-
-
 @contextmanager
 def _running(command: list[str], log_file: Path) -> Iterator[RadioProcess]:
     with log_file.open("wb") as log:
@@ -133,7 +123,7 @@ def _running(command: list[str], log_file: Path) -> Iterator[RadioProcess]:
     try:
         yield RadioProcess(process, log_file)
     finally:
-        _stop(process)
+        stop_process(process, STOP_TIMEOUT_SECONDS)
 
 
 @contextmanager
@@ -173,7 +163,7 @@ def push_source(
     try:
         yield process
     finally:
-        _stop(process)
+        stop_process(process, STOP_TIMEOUT_SECONDS)
         if process.stderr:
             process.stderr.close()
 
@@ -192,7 +182,7 @@ def send_rtp(port: int, *, frequency: int = 880) -> Iterator[subprocess.Popen[by
     try:
         yield process
     finally:
-        _stop(process)
+        stop_process(process, STOP_TIMEOUT_SECONDS)
 
 
 def free_udp_ports(count: int, attempts: int = 50) -> int:

@@ -140,16 +140,17 @@ def _log_tail(path: Path) -> str:
         return ""
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """ffmpeg ends its stream cleanly on SIGTERM; one that hangs is killed."""
+def stop_process(process: subprocess.Popen[bytes], timeout: float = STOP_TIMEOUT_SECONDS) -> None:
+    """Ask the process to end (ffmpeg ends its stream cleanly on SIGTERM); kill one that
+    hangs."""
     if process.poll() is not None:
         return
     process.terminate()
     try:
-        process.wait(timeout=STOP_TIMEOUT_SECONDS)
+        process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         process.kill()
-        process.wait(timeout=STOP_TIMEOUT_SECONDS)
+        process.wait(timeout=timeout)
 
 
 class RelayPlayer:
@@ -173,11 +174,11 @@ class RelayPlayer:
     def silence(self, slot: RelaySlot) -> None:
         process = self._processes.pop(slot.index, None)
         if process is not None:
-            _stop(process)
+            stop_process(process)
 
     def stop_all(self) -> None:
         for index in list(self._processes):
-            _stop(self._processes.pop(index))
+            stop_process(self._processes.pop(index))
 
     def playing(self) -> set[int]:
         return {index for index, process in self._processes.items() if process.poll() is None}
