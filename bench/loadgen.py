@@ -6,7 +6,7 @@ requests (one JSON object per line: method, path, headers, body, tag) either as 
 the server answers (closed loop) or at a fixed ``--rate`` (open loop), stops issuing at
 ``--seconds`` and waits for every request in flight, so that each request has a known
 outcome. It prints one JSON document: status counts, latency percentiles and the tags of
-the requests answered 200."""
+the requests accepted: answered 200, with ``--accepted-text`` in the body when given."""
 
 import argparse
 import asyncio
@@ -70,6 +70,7 @@ async def run(args: argparse.Namespace, requests: list[dict[str, Any]]) -> dict[
     deadline = started + min(args.seconds, MAX_SECONDS)
     interval = 1.0 / args.rate if args.rate else 0.0
     next_slot = [started]
+    accepted_text = args.accepted_text.encode()
 
     async def worker() -> None:
         connection = Connection(args.host, args.port)
@@ -85,14 +86,14 @@ async def run(args: argparse.Namespace, requests: list[dict[str, Any]]) -> dict[
                 return
             sent = time.monotonic()
             try:
-                status, _ = await connection.request(encode(request, f"{args.host}:{args.port}"))
+                status, body = await connection.request(encode(request, f"{args.host}:{args.port}"))
             except (ConnectionError, OSError, asyncio.IncompleteReadError) as error:
                 errors[type(error).__name__] += 1
                 connection = Connection(args.host, args.port)
                 continue
             latencies.append((time.monotonic() - sent) * 1000)
             statuses[str(status)] += 1
-            if status == 200 and request.get("tag"):
+            if status == 200 and request.get("tag") and accepted_text in body:
                 accepted.append(request["tag"])
 
     connections = min(args.connections, MAX_CONNECTIONS)
@@ -112,6 +113,7 @@ async def run(args: argparse.Namespace, requests: list[dict[str, Any]]) -> dict[
         "seconds": round(elapsed, 2),
         "responses": len(latencies),
         "per_second": round(len(latencies) / elapsed, 1) if elapsed else 0.0,
+        "accepted_per_second": round(len(accepted) / elapsed, 1) if elapsed else 0.0,
         "p50_ms": percentile(50),
         "p95_ms": percentile(95),
         "p99_ms": percentile(99),
@@ -131,6 +133,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--rate", type=float, default=0, help="requests/s (open loop)")
+    parser.add_argument(
+        "--accepted-text", default="", help="what the body of an accepted request contains"
+    )
     args = parser.parse_args()
     if args.host not in {"127.0.0.1", "localhost", "::1"}:
         sys.exit("The load generator only targets the loopback.")

@@ -22,6 +22,7 @@ Two proofs are accepted, either one is enough:
 import secrets
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import altcha
@@ -42,7 +43,12 @@ PAYLOAD_MAX_LENGTH = 4000
 def _secret(purpose: str) -> str:
     """A key per purpose, from a dedicated setting or derived from SECRET_KEY."""
     configured: str = getattr(settings, "PETITION_ALTCHA_HMAC_KEY", "")
-    base = configured or settings.SECRET_KEY
+    return _derived_secret(purpose, configured or settings.SECRET_KEY)
+
+
+@lru_cache(maxsize=8)
+def _derived_secret(purpose: str, base: str) -> str:
+    # Derived once per key: every signature checks two HMACs with these.
     return salted_hmac(f"colombe.petitions.altcha.{purpose}", base, algorithm="sha256").hexdigest()
 
 

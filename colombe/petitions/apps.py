@@ -12,3 +12,5 @@ class PetitionsConfig(AppConfig):
     def ready(self) -> None:
         # Importing the module registers the app's rules with the permission policy.
         import_module("colombe.petitions.policy")
+        # And this one connects the forgetting of cached petitions to their saves.
+        import_module("colombe.petitions.public_cache")

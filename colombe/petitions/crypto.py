@@ -4,6 +4,7 @@ GDPR treats as special-category data: the database never holds a readable addres
 
 import hashlib
 import hmac
+from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
@@ -37,8 +38,14 @@ def keyed_hash(value: str) -> str:
 
 
 def _fernet() -> MultiFernet:
-    # The first key encrypts; every key decrypts, so old keys can be rotated out.
-    return MultiFernet([Fernet(key.encode()) for key in settings.COLOMBE_SIGNATURE_KEYS])
+    return _fernet_for(tuple(settings.COLOMBE_SIGNATURE_KEYS))
+
+
+@lru_cache(maxsize=4)
+def _fernet_for(keys: tuple[str, ...]) -> MultiFernet:
+    """Built once per key list (every signature encrypts twice). The first key
+    encrypts; every key decrypts, so old keys can be rotated out."""
+    return MultiFernet([Fernet(key.encode()) for key in keys])
 
 
 def encrypt_email(email: str) -> str:

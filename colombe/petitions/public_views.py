@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from colombe.core import policy, ratelimit
 from colombe.outreach import sharing
-from colombe.petitions import altcha, counters, og_image, services
+from colombe.petitions import altcha, og_image, public_cache, services
 from colombe.petitions.forms import SignatureForm, clean_source
 from colombe.petitions.models import CounterShard, Petition, next_goal
 from colombe.petitions.policy import group_shown_to
@@ -66,10 +66,43 @@ def _counts(petition_ids: list[int]) -> dict[int, int]:
 
 
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
-    petition = policy.get_visible_or_404(Petition, request.user, slug=slug)
+    petition = public_cache.visible_petition(request, slug)
     source = clean_source(request.GET.get("source", ""))
+    if public_cache.serves_anonymous_page(request):
+        return anonymous_detail(request, petition, source)
     form = SignatureForm(initial={"source": source}, petition=petition)
     return _render_detail(request, petition, form)
+
+
+def anonymous_detail(request: HttpRequest, petition: Petition, source: str) -> HttpResponse:
+    """The page every visitor without an account gets, from the cache (public_cache)."""
+    count = services.signature_count(petition)
+    fallback = altcha.new_fallback_question()
+
+    def render_marked(markers: public_cache.Markers) -> str:
+        form = SignatureForm(initial={"source": markers[public_cache.SOURCE]}, petition=petition)
+        marked_fallback = altcha.FallbackQuestion(
+            question=markers[public_cache.FALLBACK_QUESTION],
+            token=markers[public_cache.FALLBACK_TOKEN],
+        )
+        context = {
+            **detail_context(request, petition, form, count=count, fallback=marked_fallback),
+            **public_cache.marked_context(request, markers),
+        }
+        return render_to_string("petitions/detail.html", context, request)
+
+    html = public_cache.anonymous_page(
+        request,
+        f"detail:{petition.slug}",
+        (petition.updated_at, count, is_open(petition)),
+        render_marked,
+        {
+            public_cache.SOURCE: source,
+            public_cache.FALLBACK_TOKEN: fallback.token,
+            public_cache.FALLBACK_QUESTION: fallback.question,
+        },
+    )
+    return HttpResponse(html)
 
 
 def _render_detail(
@@ -80,42 +113,53 @@ def _render_detail(
     closed_message: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    page, count = page_parts_and_count(request, petition)
-    context = {
+    context = detail_context(
+        request,
+        petition,
+        form,
+        count=services.signature_count(petition),
+        fallback=altcha.new_fallback_question(),
+        closed_message=closed_message,
+    )
+    return render(request, "petitions/detail.html", context, status=status)
+
+
+def detail_context(
+    request: HttpRequest,
+    petition: Petition,
+    form: SignatureForm,
+    *,
+    count: int,
+    fallback: altcha.FallbackQuestion,
+    closed_message: str = "",
+) -> dict[str, object]:
+    return {
         "petition": petition,
-        "page": page,
+        "page": page_parts(request, petition, count),
         "form": form,
-        "fallback": altcha.new_fallback_question(),
+        "fallback": fallback,
         "accepting": not closed_message and is_open(petition),
         "closed_message": closed_message,
         "group": group_shown_to(request.user, petition),
         **counter_context(petition, count),
     }
-    return render(request, "petitions/detail.html", context, status=status)
 
 
-def page_parts_and_count(request: HttpRequest, petition: Petition) -> tuple[dict[str, str], int]:
-    """The parts of the petition page that are the same for every visitor, and the
-    counter, in one cache round trip. Rendering them (the form's widgets, the share
-    links, the latest signers) was most of the page's cost. The latest signers change
-    only when the counter does (a confirmation or a withdrawal), so parts rendered with
-    another count are rendered again."""
+def page_parts(request: HttpRequest, petition: Petition, count: int) -> dict[str, str]:
+    """The parts of the petition page that are the same for every visitor, cached:
+    rendering them (the form's widgets, the share links, the latest signers) was most of
+    the page's cost. The latest signers change only when the counter does (a
+    confirmation or a withdrawal), so parts rendered with another count are rendered
+    again."""
     language = translation.get_language() or "fr"
     # The absolute URLs in the parts depend on the address the page was asked under.
     origin = f"{request.scheme}://{request.get_host()}"
-    parts_key = (
-        f"petitions:page:{petition.pk}:{petition.updated_at.timestamp()}:{language}:{origin}"
-    )
-    count_key = counters.cache_key(petition.pk)
-    cached = cache.get_many([parts_key, count_key])
-    count = cached.get(count_key)
-    if count is None:
-        count = services.signature_count(petition)
-    parts = cached.get(parts_key)
+    key = f"petitions:page:{petition.pk}:{petition.updated_at.timestamp()}:{language}:{origin}"
+    parts = cache.get(key)
     if parts is None or parts["count"] != count:
         parts = {**render_page_parts(request, petition), "count": count}
-        cache.set(parts_key, parts, PAGE_PARTS_SECONDS)
-    return parts, int(count)
+        cache.set(key, parts, PAGE_PARTS_SECONDS)
+    return parts
 
 
 def render_page_parts(request: HttpRequest, petition: Petition) -> dict[str, str]:
@@ -157,7 +201,7 @@ def counter_context(petition: Petition, count: int | None = None) -> dict[str, o
 @cache_control(max_age=1)
 def counter(request: HttpRequest, slug: str) -> HttpResponse:
     """The live counter fragment that htmx fetches every few seconds."""
-    petition = policy.get_visible_or_404(Petition, request.user, slug=slug)
+    petition = public_cache.visible_petition(request, slug)
     return render(
         request,
         "petitions/_counter.html",
@@ -185,7 +229,7 @@ def petition_sharing(request: HttpRequest, petition: Petition) -> dict[str, obje
 
 @require_GET
 def share_mastodon(request: HttpRequest, slug: str) -> HttpResponse:
-    petition = policy.get_visible_or_404(Petition, request.user, slug=slug)
+    petition = public_cache.visible_petition(request, slug)
     return sharing.render_mastodon_chooser(
         request,
         path=petition.get_absolute_url() + "?source=mastodon",
@@ -197,7 +241,7 @@ def share_mastodon(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @cache_control(max_age=og_image.CACHE_SECONDS)
 def og_image_view(request: HttpRequest, slug: str) -> HttpResponse:
-    petition = policy.get_visible_or_404(Petition, request.user, slug=slug)
+    petition = public_cache.visible_petition(request, slug)
     count = services.signature_count(petition)
     png = og_image.petition_image(petition, count, translation.get_language() or "fr")
     return HttpResponse(png, content_type="image/png")
@@ -208,7 +252,7 @@ def og_image_view(request: HttpRequest, slug: str) -> HttpResponse:
 @allow_framing_by_any_site
 def widget(request: HttpRequest, slug: str) -> HttpResponse:
     """The counter for partner sites: the only page allowed inside a frame."""
-    petition = policy.get_visible_or_404(Petition, request.user, slug=slug)
+    petition = public_cache.visible_petition(request, slug)
     context = {
         "petition": petition,
         "sign_url": request.build_absolute_uri(petition.get_absolute_url()) + "?source=widget",
@@ -252,7 +296,7 @@ def _too_many(request: HttpRequest, petition: Petition) -> HttpResponse:
 
 @require_POST
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
-    petition = policy.get_visible_or_404(Petition, request.user, slug=slug)
+    petition = public_cache.visible_petition(request, slug)
     exempt = _rate_limit_exempt(request)
     if not exempt and _over_ip_limit(request):
         return _too_many(request, petition)
@@ -261,7 +305,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         return _render_detail(request, petition, form, status=422)
     if form.is_spam():
         # Looks the same to the robot, stores nothing.
-        return render(request, "petitions/sign_done.html", {"petition": petition})
+        return _signed(request, petition)
     fields = form.signer_fields()
     if not exempt and _over_domain_limit(fields["email"]):
         return _too_many(request, petition)
@@ -275,7 +319,30 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     except services.PetitionError as refused:
         form.add_error(None, refused.message)
         return _render_detail(request, petition, form, status=422)
-    return render(request, "petitions/sign_done.html", {"petition": petition})
+    return _signed(request, petition)
+
+
+def _signed(request: HttpRequest, petition: Petition) -> HttpResponse:
+    """The "check your mailbox" page: the same for everyone without an account, so from
+    the pages kept rendered for them (rendering it was a fifth of a signature's cost)."""
+    if not public_cache.serves_anonymous_page(request):
+        return render(request, "petitions/sign_done.html", {"petition": petition})
+
+    def render_marked(markers: public_cache.Markers) -> str:
+        context = {"petition": petition, **public_cache.marked_context(request, markers)}
+        return render_to_string("petitions/sign_done.html", context, request)
+
+    # The token the visitor just posted is valid for their cookie: showing it again
+    # spares masking a new one (32 random draws from the system, for each page).
+    html = public_cache.anonymous_page(
+        request,
+        f"signed:{petition.slug}",
+        petition.updated_at,
+        render_marked,
+        {},
+        csrf_token=request.POST.get("csrfmiddlewaretoken", ""),
+    )
+    return HttpResponse(html)
 
 
 # Confirming and withdrawing -----------------------------------------------------------

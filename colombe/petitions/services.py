@@ -28,7 +28,7 @@ from colombe.core.audit import log_action
 from colombe.core.markdown import render_markdown
 from colombe.core.slugs import first_free_slug
 from colombe.movement.models import Structure
-from colombe.petitions import counters, crypto
+from colombe.petitions import counters, crypto, signature_insert
 from colombe.petitions.models import Petition, PetitionRevision, Signature
 from colombe.petitions.postcodes import department_from_postcode
 
@@ -225,9 +225,7 @@ def sign(
         confirmation_sent_at=now,
     )
     try:
-        with transaction.atomic():
-            signature.save(force_insert=True)
-            enqueue_confirmation(signature, token, language)
+        store_with_confirmation(signature, token, language)
     except IntegrityError:
         raise AlreadySigned(
             resent=resend_confirmation(petition, signature.email_hash, language)
@@ -254,6 +252,22 @@ def resend_confirmation(petition: Petition, hashed_email: str, language: str) ->
         signature = Signature.objects.get(token_hash=hashed_token)
         enqueue_confirmation(signature, token, language)
     return True
+
+
+def store_with_confirmation(signature: Signature, token: str, language: str) -> None:
+    """The signature and its confirmation email task, committed together."""
+    # Imported here: the tasks module calls this module's maintenance services.
+    from colombe.petitions.tasks import send_confirmation_email
+
+    if signature_insert.available(send_confirmation_email):
+        # The queue table holds the token sealed and no address: the task decrypts both.
+        signature_insert.insert_with_task(
+            signature, send_confirmation_email, crypto.seal(token), language
+        )
+        return
+    with transaction.atomic():
+        signature.save(force_insert=True)
+        enqueue_confirmation(signature, token, language)
 
 
 def enqueue_confirmation(signature: Signature, token: str, language: str) -> None:
