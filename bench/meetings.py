@@ -67,7 +67,7 @@ def media_plane(steps: str, window: float, render: bool) -> dict[str, Any]:
 
 def control_plane(people: int) -> dict[str, Any]:
     from bench import meetings_control as control
-    from bench.petitions import recreate_database, set_up_django
+    from bench.petitions import set_up_django
     from tests.janus import launch_janus
 
     with (
@@ -83,7 +83,7 @@ def control_plane(people: int) -> dict[str, Any]:
             }
         )
         print(f"Database {harness.DATABASE_URL}: recreating and migrating…", flush=True)
-        recreate_database()
+        harness.recreate_database(harness.DATABASE_URL)
         harness.manage("migrate", "--noinput", env=env)
         harness.manage("collectstatic", "--noinput", env=env)
         set_up_django(env)
