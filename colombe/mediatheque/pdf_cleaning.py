@@ -14,11 +14,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from pypdf import PdfReader, PdfWriter
-from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
 
 METADATA_KEYS = ("/Metadata", "/PieceInfo")
-JPEG_FILTER = "/DCTDecode"
+# A JPEG image's filter, alone or as a one-element array (both mean the same).
+JPEG_FILTERS = ("/DCTDecode", ["/DCTDecode"])
 # JPEG markers. APP0 (JFIF) and APP14 (Adobe: says how colours are stored) are needed to
 # draw the image; APP1 (EXIF, XMP), the other APPn and comments are metadata.
 START_OF_IMAGE = b"\xff\xd8"
@@ -35,23 +35,28 @@ def pdf_without_metadata(upload: UploadedFile) -> bytes:
     upload.seek(0)
     try:
         reader = PdfReader(upload)
-        if reader.is_encrypted:
-            raise ValidationError(
-                _("This PDF is protected by a password. Please upload a copy without protection."),
-                code="encrypted_pdf",
-            )
-        writer = PdfWriter(clone_from=reader)
-        writer.metadata = None
-        _strip_objects(writer.root_object)
-        # The metadata streams are no longer referenced, but the clone still holds them.
-        writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
-        output = io.BytesIO()
-        writer.write(output)
-    except (PyPdfError, ValueError, KeyError, TypeError, RecursionError) as exc:
-        # pypdf raises its own errors on most damaged files, and plain ones on some.
+        if not reader.is_encrypted:
+            return _rewritten(reader)
+    # A damaged file makes pypdf raise its own errors, and plain ones of every kind
+    # (IndexError, AttributeError, zlib.error…): any of them means "cannot be read".
+    except Exception as exc:
         raise ValidationError(
             _("This PDF could not be read. Please check the file."), code="bad_content"
         ) from exc
+    raise ValidationError(
+        _("This PDF is protected by a password. Please upload a copy without protection."),
+        code="encrypted_pdf",
+    )
+
+
+def _rewritten(reader: PdfReader) -> bytes:
+    writer = PdfWriter(clone_from=reader)
+    writer.metadata = None
+    _strip_objects(writer.root_object)
+    # The metadata streams are no longer referenced, but the clone still holds them.
+    writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
+    output = io.BytesIO()
+    writer.write(output)
     return output.getvalue()
 
 
@@ -77,7 +82,7 @@ def _strip_objects(root: DictionaryObject) -> None:
 def _strip_dictionary(dictionary: DictionaryObject) -> None:
     for key in METADATA_KEYS:
         dictionary.pop(NameObject(key), None)
-    if isinstance(dictionary, StreamObject) and dictionary.get("/Filter") == JPEG_FILTER:
+    if isinstance(dictionary, StreamObject) and dictionary.get("/Filter") in JPEG_FILTERS:
         # A DCTDecode stream's encoded bytes are the JPEG file itself. The base class's
         # accessors read and write those bytes as they are: the encoded-stream subclass
         # would decode them, and refuses to write any filter but Flate.
@@ -110,7 +115,7 @@ def jpeg_without_metadata(jpeg: bytes) -> bytes:
         if not _is_metadata(marker):
             kept += jpeg[position:segment_end]
         position = segment_end
-    if position >= len(jpeg) or jpeg[position + 1] != START_OF_SCAN:
+    if position + 1 >= len(jpeg) or jpeg[position + 1] != START_OF_SCAN:
         return jpeg
     return bytes(kept + jpeg[position:])
 

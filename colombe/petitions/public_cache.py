@@ -88,7 +88,12 @@ def visible_petition(request: HttpRequest, slug: str) -> Petition:
     keys = [generation_key(slug), petition_key(slug)]
     found = cache.get_many(keys)
     generation, cached = found.get(keys[0]), found.get(keys[1])
-    if cached is not None and cached["generation"] == generation:
+    if generation is None:
+        # Never seen, or evicted by Redis: start a generation, so that a copy cached
+        # before the eviction (under none) is never taken for a current one.
+        cache.add(keys[0], secrets.token_hex(8), timeout=None)
+        generation = cache.get(keys[0])
+    if cached is not None and generation is not None and cached["generation"] == generation:
         petition: Petition = cached["petition"]
         return petition
     # Not cached when invisible: a 404 costs its query, and a draft is never cached.
@@ -135,8 +140,10 @@ def anonymous_page(
     page = _pages.get(key)
     if page is None or page.stamp != stamp or page.expires_at < time.monotonic():
         page = render_page(key, stamp, render, filling)
-    values = {
-        CSRF_TOKEN: csrf_token or get_token(request),
+    values: dict[str, str] = {
+        # Escaped too: a token reflected from the form is only checked by the CSRF
+        # middleware's format rules.
+        CSRF_TOKEN: escape(csrf_token or get_token(request)),
         FULL_PATH: escape(request.get_full_path()),
         **{bit: escape(text) for bit, text in filling.items()},
     }

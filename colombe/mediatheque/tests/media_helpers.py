@@ -90,10 +90,13 @@ def jpeg_with_exif(camera: str) -> bytes:
     return output.getvalue()
 
 
-def scanned_article_pdf(author: str = "", xmp: str = "", photo: bytes = b"") -> bytes:
+def scanned_article_pdf(
+    author: str = "", xmp: str = "", photo: bytes = b"", jpeg_filter: bytes = b"/DCTDecode"
+) -> bytes:
     """A one-page PDF laid out by hand, as scanners write them: an information
     dictionary naming ``author``, an XMP stream holding ``xmp``, and ``photo`` (a JPEG) drawn
-    on the page as a DCTDecode image, its bytes embedded as they are."""
+    on the page as a DCTDecode image (``jpeg_filter``: the filter as written), its bytes
+    embedded as they are."""
     photo = photo or jpeg_with_exif("")
     xmp_packet = f"<x:xmpmeta xmlns:x='adobe:ns:meta/'>{xmp}</x:xmpmeta>".encode()
     drawing = b"q 32 0 0 32 0 0 cm /Im0 Do Q"
@@ -104,7 +107,7 @@ def scanned_article_pdf(author: str = "", xmp: str = "", photo: bytes = b"") -> 
         b"/Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>",
         _stream(
             b"/Type /XObject /Subtype /Image /Width 32 /Height 32 /ColorSpace /DeviceRGB "
-            b"/BitsPerComponent 8 /Filter /DCTDecode",
+            b"/BitsPerComponent 8 /Filter " + jpeg_filter,
             photo,
         ),
         _stream(b"", drawing),

@@ -55,6 +55,25 @@ def test_metadata_is_removed_and_the_page_still_draws_its_photo() -> None:
     assert photo.image is not None and photo.image.size == (32, 32)
 
 
+def test_a_jpeg_filter_written_as_an_array_is_cleaned_too() -> None:
+    scan = pdf_upload(photo=jpeg_with_exif("Pixel-de-Jeanne"), jpeg_filter=b"[/DCTDecode]")
+
+    cleaned = pdf_without_metadata(scan)
+
+    assert b"Pixel-de-Jeanne" not in cleaned
+    (photo,) = PdfReader(io.BytesIO(cleaned)).pages[0].images
+    assert photo.image is not None and photo.image.size == (32, 32)
+
+
+def test_a_pdf_whose_photo_is_cut_short_is_stored_without_error() -> None:
+    """Damaged content inside a readable PDF: the upload check answers, it never fails."""
+    scan = pdf_upload(photo=b"\xff\xd8\xff\xe1\x00\x02\xff")
+
+    cleaned = pdf_without_metadata(scan)
+
+    assert PdfReader(io.BytesIO(cleaned)).pages
+
+
 def test_jpeg_loses_exif_but_keeps_every_pixel() -> None:
     original = jpeg_with_exif("Pixel-de-Jeanne")
 
@@ -67,7 +86,10 @@ def test_jpeg_loses_exif_but_keeps_every_pixel() -> None:
         assert not after.getexif()
 
 
-@pytest.mark.parametrize("not_a_jpeg", [b"", b"GIF89a...", b"\xff\xd8\xff\xe1\x00"])
+@pytest.mark.parametrize(
+    "not_a_jpeg",
+    [b"", b"GIF89a...", b"\xff\xd8\xff\xe1\x00", b"\xff\xd8\xff", b"\xff\xd8\xff\xe1\x00\x02\xff"],
+)
 def test_bytes_not_laid_out_like_a_jpeg_are_left_alone(not_a_jpeg: bytes) -> None:
     assert jpeg_without_metadata(not_a_jpeg) == not_a_jpeg
 

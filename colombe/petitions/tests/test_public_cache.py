@@ -151,3 +151,23 @@ def test_people_with_an_account_get_the_page_rendered_for_them(world: World) -> 
     body = organiser.get(petition.get_absolute_url()).content.decode()
 
     assert "Log out" in body
+
+
+def test_a_copy_cached_before_its_generation_was_evicted_is_not_served(world: World) -> None:
+    """Redis may evict the generation key alone: a copy cached under no generation must
+    not pass for a current one."""
+    petition = make_petition(owner=world.lyon)
+    stale = Petition.objects.get(pk=petition.pk)
+    cache.delete(public_cache.generation_key(petition.slug))
+    cache.set(
+        public_cache.petition_key(petition.slug),
+        {"generation": None, "petition": stale},
+        public_cache.PETITION_SECONDS,
+    )
+    # Closed behind the signals' back, as a change the eviction made the cache miss.
+    Petition.objects.filter(pk=petition.pk).update(status=Petition.Status.CLOSED)
+
+    response = english_client().post(sign_url(petition), signing_data(petition))
+
+    assert response.status_code == 422
+    assert not Signature.objects.exists()

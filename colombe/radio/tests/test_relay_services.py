@@ -6,6 +6,7 @@ The stage publishes from the server side (``tests.janus.StagePublisher``): the f
 are real while no media flows, so each slot's ffmpeg runs, connected to its harbor
 mount, and waits for packets."""
 
+import fcntl
 import io
 import logging
 import os
@@ -30,6 +31,7 @@ from colombe.meetings.tests.test_engine_janus import make_meeting
 from colombe.meetings.tests.test_engine_janus_edges import seat, webinar_on_air
 from colombe.meetings.tests.test_engine_janus_relay import relay_forwards
 from colombe.radio import relay_services
+from colombe.radio.management.commands import run_radio_relay
 from colombe.radio.models import MeetingRelay
 from colombe.radio.relay_services import RelayReconciler, RelayRefused
 from colombe.radio.streaming import config
@@ -47,7 +49,7 @@ from tests.radio import (
     require_radio_packages,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_pages")]
 
 # The policy ------------------------------------------------------------------------------
 
@@ -452,3 +454,17 @@ def test_the_command_says_when_ffmpeg_is_missing(settings: Any):
 
     assert "The radio relay is idle: /nonexistent/ffmpeg not found" in errors.getvalue()
     assert timezone.now() - started >= timedelta(seconds=0.3)
+
+
+def test_a_second_relay_process_stays_idle(settings: Any, tmp_path: Path):
+    """It would stop the first one's forwards at its start and fight over the ports."""
+    settings.RADIO_STATE_DIR = tmp_path
+    folder = tmp_path / run_radio_relay.WORK_FOLDER
+    folder.mkdir()
+    errors = io.StringIO()
+
+    with (folder / run_radio_relay.LOCK_FILE).open("w") as first:
+        fcntl.flock(first, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        call_command("run_radio_relay", max_seconds=0.3, stderr=errors)
+
+    assert "another run_radio_relay holds" in errors.getvalue()

@@ -7,6 +7,7 @@ the next start resumes it. Janus unreachable is logged and tried again at the ne
 Without ffmpeg (or setpriv) it says so and stays idle: honcho stops every process of
 ``make run`` when one exits."""
 
+import fcntl
 import logging
 import shutil
 import signal
@@ -27,6 +28,8 @@ from colombe.radio.streaming.relay import ENDS_WITH_PARENT, RelayPlayer
 logger = logging.getLogger(__name__)
 
 WORK_FOLDER = "relay"  # in RADIO_STATE_DIR: SDP files, the password preset, ffmpeg logs
+# Held while relaying: a second process would stop the first one's forwards at its start.
+LOCK_FILE = "run_radio_relay.lock"
 
 
 def missing_programs() -> list[str]:
@@ -72,6 +75,22 @@ class Command(BaseCommand):
 
     def relay(self, stop: threading.Event, deadline: float | None, tick: float) -> None:
         work_dir = Path(settings.RADIO_STATE_DIR) / WORK_FOLDER
+        work_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with (work_dir / LOCK_FILE).open("w") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                self.stderr.write(
+                    f"The radio relay is idle: another run_radio_relay holds {lock.name}. "
+                    "Only one may run: it owns the slots' ports and the relay's forwards."
+                )
+                self.wait(stop, deadline, None)
+                return
+            self.reconcile_until_stopped(work_dir, stop, deadline, tick)
+
+    def reconcile_until_stopped(
+        self, work_dir: Path, stop: threading.Event, deadline: float | None, tick: float
+    ) -> None:
         reconciler = RelayReconciler(RelayPlayer(config.from_settings(), work_dir))
         self.stdout.write("run_radio_relay: watching for a meeting to relay")
         try:
