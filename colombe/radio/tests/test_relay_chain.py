@@ -192,7 +192,9 @@ def test_the_relay_mounts_refuse_a_wrong_login(
     with push_source(url, seconds=20) as source:
         source.wait(timeout=15)
         assert source.returncode != 0
-    assert now_playing(radio_chain_settings) == STATION
+    # The programme plays on. Read within a bound: under load (CI) Icecast's status page
+    # once answered without the mount's title right after the refusal.
+    wait_for_title(radio_chain_settings, STATION, timeout=10)
 
 
 def test_the_right_relay_login_is_accepted(radio_chain_settings: RadioChain) -> None:
