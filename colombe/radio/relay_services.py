@@ -153,16 +153,16 @@ def _stop_reason(meeting: Meeting) -> str | None:
 
 
 def published_stage_feeds(meeting: Meeting) -> list[str]:
-    """The stage feeds publishing now, in the order they started: the feeds the
-    webinar fans out to its audience (``engine_state["mountpoints"]``) whose seat is
-    still on stage in the room."""
+    """The stage feeds publishing now, first joined first: the feeds the webinar fans
+    out to its audience (``engine_state["mountpoints"]``) whose seat is still on stage in
+    the room. The order comes from the seats: PostgreSQL's jsonb keeps no key order."""
     fanned_out = list(meeting.engine_state.get("mountpoints", {}))
-    on_stage = set(
+    return list(
         meeting.participants.filter(state=Participant.State.IN_ROOM, engine_feed__in=fanned_out)
         .exclude(role=Participant.Role.AUDIENCE)
+        .order_by("joined_at", "pk")
         .values_list("engine_feed", flat=True)
     )
-    return [feed for feed in fanned_out if feed in on_stage]
 
 
 class RelayReconciler:
