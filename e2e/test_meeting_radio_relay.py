@@ -15,7 +15,6 @@ the stream never stopped. The studio's relay section has no axe violation. Pages
 driven in English, as in test_meeting_video.py. Needs root (CI runs as root)."""
 
 import json
-import math
 import re
 import shutil
 import socket
@@ -52,6 +51,7 @@ from tests.radio import (
     RadioProcess,
     chain_config,
     free_udp_ports,
+    goertzel_power,
     icecast_url,
     launch_icecast,
     launch_liquidsoap,
@@ -318,15 +318,6 @@ def tones_heard(config: StreamingConfig) -> set[int]:
         for frequency in (VOICE_HZ, PROGRAMME_HZ)
         if goertzel_power(samples, frequency) > 100 * floor
     }
-
-
-def goertzel_power(samples: Any, frequency: int) -> float:
-    """The power of one frequency in the samples (the Goertzel algorithm)."""
-    coefficient = 2 * math.cos(2 * math.pi * frequency / SAMPLE_RATE)
-    previous, before = 0.0, 0.0
-    for sample in samples:
-        previous, before = sample + coefficient * previous - before, previous
-    return previous * previous + before * before - coefficient * previous * before
 
 
 def udp_port_free(port: int) -> bool:

@@ -13,6 +13,7 @@
   test's ``live_server`` about presenters; use it with ``radio_chain_settings``)."""
 
 import json
+import math
 import secrets
 import shutil
 import socket
@@ -312,3 +313,13 @@ def radio_chain_settings(settings: Any, radio_chain: RadioChain) -> RadioChain:
     for name in (radio_config.ON_AIR_FILE, radio_config.ROTATION_FILE):
         (radio_chain.config.state_dir / name).write_text("#EXTM3U\n")
     return radio_chain
+
+
+def goertzel_power(samples: Any, frequency: int, sample_rate: int = 44100) -> float:
+    """The power of one frequency in the samples (the Goertzel algorithm): which test
+    tone a decoded stream carries."""
+    coefficient = 2 * math.cos(2 * math.pi * frequency / sample_rate)
+    previous, before = 0.0, 0.0
+    for sample in samples:
+        previous, before = sample + coefficient * previous - before, previous
+    return previous * previous + before * before - coefficient * previous * before

@@ -2,7 +2,6 @@
 ffmpeg started by ``RelayPlayer`` pushing it to Liquidsoap's harbor, the slots mixed into
 the radio's stream, under the meeting's title, and the programme taking over after."""
 
-import math
 import subprocess
 import time
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from tests import factories
 from tests.radio import (
     RadioChain,
     free_udp_ports,
+    goertzel_power,
     harbor_url,
     mount_status,
     push_source,
@@ -266,11 +266,3 @@ def dominant_tones(pcm: bytes) -> set[int]:
         for frequency in (440, 1320)
         if goertzel_power(samples, frequency) > 100 * max(reference, 1.0)
     }
-
-
-def goertzel_power(samples: Any, frequency: int) -> float:
-    coefficient = 2 * math.cos(2 * math.pi * frequency / SAMPLE_RATE)
-    previous, before = 0.0, 0.0
-    for sample in samples:
-        previous, before = sample + coefficient * previous - before, previous
-    return previous * previous + before * before - coefficient * previous * before
