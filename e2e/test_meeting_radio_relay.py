@@ -182,12 +182,15 @@ def namespace() -> Iterator[Namespace]:
 @pytest.fixture
 def radio(namespace: Namespace, tmp_path: Path) -> Iterator[StreamingConfig]:
     """Icecast fed by Liquidsoap, the programme's track in rotation, both in the
-    namespace; ready once the programme is on air."""
+    namespace; ready once the programme is on air and is all a new listener hears:
+    Icecast's burst-on-connect (64 KiB, about 4 s) first replays what went out before,
+    the jingle, whose 784 Hz note spreads into the voice's 880 Hz."""
     config = chain_config(tmp_path / "radio")
     radio_config.write_config(config)  # the state folder, where the playlists go
     write_programme(config, tmp_path)
     with launch_icecast(config), launch_liquidsoap(config) as liquidsoap:
         wait_for(lambda: now_playing(config) == PROGRAMME_TITLE, 30, "the programme", liquidsoap)
+        wait_for(lambda: tones_heard(config) == {PROGRAMME_HZ}, 30, "its sound", liquidsoap)
         yield config
 
 
