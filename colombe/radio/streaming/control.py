@@ -13,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 
 from colombe.radio.streaming.config import CONTROL_SOCKET_FILE
+from colombe.radio.streaming.titles import listener_title
 
 logger = logging.getLogger(__name__)
 
@@ -58,13 +59,13 @@ def cut_live(username: str) -> bool:
 
 def set_relay_title(title: str) -> bool:
     """Show ``title`` to listeners while a meeting is relayed ("" once it ends). Any text
-    is carried: whitespace runs (line breaks included) become one space, and the rest
-    travels URL-encoded, so that quotes, accents or spaces cannot change the command.
+    is carried, made fit for listeners' players (``listener_title``), and travels
+    URL-encoded, so that quotes, accents or spaces cannot change the command.
     Liquidsoap inserts it only when it changed: calling again is harmless. True when
     Liquidsoap took it; never raises (the relay goes on without a title)."""
-    one_line = " ".join(title.split())
+    shown = urllib.parse.quote(listener_title(title), safe="")
     try:
-        answer = send_command(f"colombe.relay_title {urllib.parse.quote(one_line, safe='')}")
+        answer = send_command(f"colombe.relay_title {shown}")
     except OSError as error:
         logger.warning("Could not give Liquidsoap the relay's title: %s", error)
         return False

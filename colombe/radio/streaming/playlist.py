@@ -28,6 +28,7 @@ from colombe.mediatheque.models import MediaItem
 from colombe.radio import programme, services
 from colombe.radio.models import Episode, PlaylistEntry
 from colombe.radio.streaming.config import ON_AIR_FILE, ROTATION_FILE, STATION_NAME
+from colombe.radio.streaming.titles import listener_title
 
 UNKNOWN_DURATION = -1  # what #EXTINF says when the duration is not known
 
@@ -50,9 +51,8 @@ class Written:
 
 
 def _annotation(value: str) -> str:
-    """A metadata value inside an annotate:key="value" pair, on one line."""
-    one_line = " ".join(value.split())
-    return one_line.replace("\\", "\\\\").replace('"', '\\"')
+    """A metadata value inside an annotate:key="value" pair, fit for listeners' players."""
+    return listener_title(value).replace("\\", "\\\\").replace('"', '\\"')
 
 
 def annotated_uri(track: Track) -> str:

@@ -238,14 +238,14 @@ def test_a_title_with_quotes_accents_and_line_breaks_arrives_whole(
     radio_chain_settings: RadioChain, relay: RelayPlayer
 ) -> None:
     slot = relay_slots()[0]
-    tricky = 'Débat "ouvert" : l\'été — 100 % « paix »\n  colombe.cut_live x ; #{1}'
+    tricky = "Débat \"ouvert\" : l'été — 100 % « paix »\n  colombe.cut_live x ; #{1}';x"
     assert control.set_relay_title(tricky)
     assert control.set_relay_title(tricky)  # again: unchanged, nothing inserted
     with send_rtp(slot.rtp_port):
         relay.play(slot)
         wait_for_title(
             radio_chain_settings,
-            'Débat "ouvert" : l\'été — 100 % « paix » colombe.cut_live x ; #{1}',
+            "Débat \"ouvert\" : l'été — 100 % « paix » colombe.cut_live x ; #{1}' ;x",
         )
         # No title (a Liquidsoap restarted mid-relay has none): the station's name.
         assert control.set_relay_title("")

@@ -54,6 +54,13 @@ def test_a_track_carries_its_title_and_artist_escaped_on_one_line() -> None:
     ]
 
 
+def test_a_title_cannot_end_the_stream_title_field_that_players_read() -> None:
+    track = Track(Path("/srv/c.mp3"), "Paix';StreamUrl='x", "L'';';Lyon", 5)
+    assert annotated_uri(track) == (
+        "annotate:title=\"Paix' ;StreamUrl='x\",artist=\"L'' ;' ;Lyon\":/srv/c.mp3"
+    )
+
+
 def test_an_airing_is_named_so_that_a_replay_next_week_airs_again() -> None:
     track = Track(Path("/srv/e.mp3"), "Épisode 1", "Paroles de paix", None, "guid@2026-11-28")
     assert annotated_uri(track).endswith(',colombe_airing="guid@2026-11-28":/srv/e.mp3')
