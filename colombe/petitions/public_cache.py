@@ -12,9 +12,11 @@ The petition is cached in Redis, shared by every process, with a generation: eve
 or deletion draws a new one, at once and again when the transaction commits, and a cached
 petition of another generation is not used. So closing or editing a petition shows at the
 next request, even when a request cached the old row in between, and a petition that is
-no longer public answers 404.
+no longer public answers 404. Each process also keeps the petitions it served with their
+generation, so a request reads only the generation from Redis.
 People with an account see the pages rendered for them (drafts, organiser's links)."""
 
+import copy
 import secrets
 import threading
 import time
@@ -43,6 +45,7 @@ PETITION_SECONDS = 300
 PAGE_SECONDS = 60
 # Pages kept per process: a few per petition, language and address of the site.
 MAX_PAGES = 500
+MAX_PETITIONS = 500
 
 # The per-visitor bits of a cached page (see fill()).
 CSRF_TOKEN = "csrf_token"
@@ -85,21 +88,57 @@ def visible_petition(request: HttpRequest, slug: str) -> Petition:
     """The petition at ``slug`` if the visitor may know it exists, else 404."""
     if request.user.is_authenticated:
         return policy.get_visible_or_404(Petition, request.user, slug=slug)
-    keys = [generation_key(slug), petition_key(slug)]
-    found = cache.get_many(keys)
-    generation, cached = found.get(keys[0]), found.get(keys[1])
+    generation = current_generation(slug)
+    kept = _petitions.get(slug)
+    if kept is None or kept.generation != generation or kept.expires_at < time.monotonic():
+        kept = keep_petition(request, slug, generation)
+    # A copy for each request, as one read from Redis was: the related rows a request
+    # loads (the owner, the group) and anything it changes stay its own.
+    return copy.copy(kept.petition)
+
+
+def current_generation(slug: str) -> str | None:
+    key = generation_key(slug)
+    generation: str | None = cache.get(key)
     if generation is None:
         # Never seen, or evicted by Redis: start a generation, so that a copy cached
         # before the eviction (under none) is never taken for a current one.
-        cache.add(keys[0], secrets.token_hex(8), timeout=None)
-        generation = cache.get(keys[0])
+        cache.add(key, secrets.token_hex(8), timeout=None)
+        generation = cache.get(key)
+    return generation
+
+
+@dataclass(frozen=True)
+class KeptPetition:
+    generation: str | None
+    petition: Petition
+    expires_at: float
+
+
+# The petitions this process served, with their generation: a request then asks Redis
+# for the generation alone, not for the whole petition (its text may be long) to unpickle.
+_petitions: dict[str, KeptPetition] = {}
+_petitions_lock = threading.Lock()
+
+
+def keep_petition(request: HttpRequest, slug: str, generation: str | None) -> KeptPetition:
+    """The petition from the copy shared in Redis if it has the current generation, else
+    from the database (404 when invisible: a 404 costs its query, and a draft is never
+    cached); kept by this process when there is a generation to check it against."""
+    key = petition_key(slug)
+    cached = cache.get(key)
     if cached is not None and generation is not None and cached["generation"] == generation:
         petition: Petition = cached["petition"]
-        return petition
-    # Not cached when invisible: a 404 costs its query, and a draft is never cached.
-    petition = policy.get_visible_or_404(Petition, request.user, slug=slug)
-    cache.set(keys[1], {"generation": generation, "petition": petition}, PETITION_SECONDS)
-    return petition
+    else:
+        petition = policy.get_visible_or_404(Petition, request.user, slug=slug)
+        cache.set(key, {"generation": generation, "petition": petition}, PETITION_SECONDS)
+    kept = KeptPetition(generation, petition, time.monotonic() + PETITION_SECONDS)
+    if generation is not None:  # without one, no later request may take it as current
+        with _petitions_lock:
+            if len(_petitions) >= MAX_PETITIONS:
+                del _petitions[next(iter(_petitions))]  # the oldest
+            _petitions[slug] = kept
+    return kept
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,12 @@
+import uuid
 from typing import Any
 
+from django.core.cache import caches
 from django.http import HttpRequest
 from django.test import RequestFactory
 
-from colombe.core.ratelimit import client_ip, hit
+from colombe.core.cache import RedisCache
+from colombe.core.ratelimit import client_ip, hit, hit_key
 
 
 def test_rate_limit_allows_up_to_the_limit_then_refuses() -> None:
@@ -45,3 +48,34 @@ def test_without_trusted_proxies_forwarded_for_is_ignored(settings: Any) -> None
     settings.COLOMBE_TRUSTED_PROXY_COUNT = 0
     request = RequestFactory().post("/", REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR="203.0.113.5")
     assert client_ip(request) == "10.0.0.9"
+
+
+def test_with_redis_each_attempt_is_one_round_trip(settings: Any) -> None:
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "colombe.core.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/14",
+            "KEY_PREFIX": f"colombe-test-ratelimit-{uuid.uuid4().hex}",
+        }
+    }
+    backend = caches["default"]
+    assert isinstance(backend, RedisCache)
+    # A first hit loads the script into Redis (once per Redis, not per hit).
+    hit_key("warm-up", limit=1, period_seconds=60)
+    client = backend._cache.get_client(write=True)
+    sent: list[Any] = []
+    original = client.execute_command
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        sent.append(args[0])
+        return original(*args, **kwargs)
+
+    client.execute_command = counted
+    try:
+        outcomes = [hit_key("contact:10.0.0.3", limit=2, period_seconds=60) for _ in range(3)]
+        commands = list(sent)
+    finally:
+        client.execute_command = original
+        backend.delete_many(["ratelimit:contact:10.0.0.3", "ratelimit:warm-up"])
+    assert outcomes == [True, True, False]
+    assert commands == ["EVALSHA"] * 3

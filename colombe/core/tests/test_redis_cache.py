@@ -36,3 +36,19 @@ def test_it_stores_adds_and_forgets_like_djangos(redis_cache: RedisCache) -> Non
     assert redis_cache.get_many(["petition", "missing"]) == {"petition": {"title": "Pour la paix"}}
     redis_cache.delete("petition")
     assert redis_cache.get("petition") is None
+
+
+def test_a_hit_is_counted_in_its_window_which_the_first_hit_starts(
+    redis_cache: RedisCache,
+) -> None:
+    key = redis_cache.make_and_validate_key("proof")
+    assert [redis_cache.count_hit("proof", 60) for _ in range(3)] == [1, 2, 3]
+    client = redis_cache._cache.get_client(write=True)
+    assert 0 < client.ttl(key) <= 60
+    # The window is not stretched by later hits, and get() reads the count.
+    client.expire(key, 5)
+    redis_cache.count_hit("proof", 60)
+    assert client.ttl(key) <= 5
+    assert redis_cache.get("proof") == 4
+    redis_cache.delete("proof")
+    assert redis_cache.count_hit("proof", 60) == 1

@@ -3,10 +3,13 @@ the petition shows at the next request, and each visitor still gets their own to
 question and links."""
 
 import re
+from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.test import Client
+from django.http import HttpRequest
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from colombe.petitions import public_cache, services
@@ -171,3 +174,39 @@ def test_a_copy_cached_before_its_generation_was_evicted_is_not_served(world: Wo
 
     assert response.status_code == 422
     assert not Signature.objects.exists()
+
+
+def anonymous_request() -> HttpRequest:
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    return request
+
+
+def test_a_petition_served_once_is_read_from_neither_redis_nor_the_database_again(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    petition = make_petition(owner=world.lyon)
+    public_cache.visible_petition(anonymous_request(), petition.slug)
+    # Only its generation is read again: the shared copy may go.
+    cache.delete(public_cache.petition_key(petition.slug))
+
+    with django_assert_num_queries(0):
+        again = public_cache.visible_petition(anonymous_request(), petition.slug)
+
+    assert again.pk == petition.pk
+    assert cache.get(public_cache.petition_key(petition.slug)) is None
+
+
+def test_each_request_gets_its_own_copy_of_a_kept_petition(world: World) -> None:
+    """What a request loads on its petition (its owner) or changes on it is not what the
+    next request finds."""
+    petition = make_petition(owner=world.lyon)
+    first = public_cache.visible_petition(anonymous_request(), petition.slug)
+    assert first.owner == world.lyon
+    first.title = "Changed by one request"
+
+    second = public_cache.visible_petition(anonymous_request(), petition.slug)
+
+    assert second is not first
+    assert second.title == "Pour la paix"
+    assert not second._state.fields_cache
