@@ -59,7 +59,7 @@ class ThrottledUserSessionsMiddleware:
     @staticmethod
     def due(request: HttpRequest) -> bool:
         session_key = getattr(getattr(request, "session", None), "session_key", None)
-        if not session_key:
-            return True
+        if not session_key:  # allauth records sessions that have a key, nothing else
+            return False
         digest = hashlib.sha256(session_key.encode()).hexdigest()
         return cache.add(f"usersessions:tracked:{digest}", 1, SESSION_TRACKING_INTERVAL_SECONDS)

@@ -2,6 +2,7 @@
 a meeting page polling every few seconds does not write on every request."""
 
 import pytest
+from allauth.usersessions.internal import usersessionkit
 from allauth.usersessions.models import UserSession
 from django.db import connection
 from django.test import Client
@@ -33,3 +34,17 @@ def test_a_new_session_is_recorded_at_once(client: Client, world: World) -> None
     other.force_login(world.charlie)
     assert session_writes(other) > 0
     assert UserSession.objects.filter(user=world.charlie).count() == 2
+
+
+def test_a_visitor_without_a_session_costs_no_tracking(
+    client: Client, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A petition signer has no session: asking allauth anyway loaded the visitor's user on
+    every request, for nothing."""
+    calls: list[object] = []
+    monkeypatch.setattr(usersessionkit, "track_activity", lambda *args, **kw: calls.append(kw))
+    client.get(reverse("core:home"))
+    assert calls == []
+    client.force_login(world.charlie)
+    client.get(reverse("core:home"))
+    assert len(calls) == 1
