@@ -708,8 +708,8 @@ ROUTES: dict[str, Route] = {
     "petitions:mine": Route(no_kwargs, logged_in()),
     "petitions:create": Route(no_kwargs, leaders_of_lyon),
     "petitions:detail": Route(petition, in_petition(everyone()), petition_scoped=True),
-    # POST only: the method is checked before the petition is looked up, for everyone.
-    "petitions:sign": Route(petition, everyone(405), petition_scoped=True),
+    # Asked for with GET (a language switch after signing): back to the petition's page.
+    "petitions:sign": Route(petition, in_petition(everyone(302)), petition_scoped=True),
     "petitions:counter": Route(petition, in_petition(everyone()), petition_scoped=True),
     "petitions:og_image": Route(petition, in_petition(everyone()), petition_scoped=True),
     "petitions:widget": Route(petition, in_petition(everyone()), petition_scoped=True),

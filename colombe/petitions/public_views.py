@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -21,7 +21,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from colombe.core import policy, ratelimit
 from colombe.outreach import sharing
@@ -294,9 +294,13 @@ def _too_many(request: HttpRequest, petition: Petition) -> HttpResponse:
     return render(request, "petitions/too_many.html", {"petition": petition}, status=429)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
     petition = public_cache.visible_petition(request, slug)
+    if request.method == "GET":
+        # The language switch (or a reload) on a page answering a signature asks for
+        # this address again: the petition's page is what the visitor wants.
+        return redirect(petition.get_absolute_url())
     exempt = _rate_limit_exempt(request)
     if not exempt and _over_ip_limit(request):
         return _too_many(request, petition)

@@ -162,9 +162,35 @@ def test_signing_a_draft_or_an_unknown_petition_is_404(client: Client, world: Wo
     assert Signature.objects.count() == 0
 
 
-def test_signing_is_post_only(client: Client, world: World) -> None:
+def test_asking_for_the_signing_address_leads_to_the_petition_and_signs_nothing(
+    client: Client, world: World
+) -> None:
+    """The language switch on the "check your mailbox" page, or a reload, asks for the
+    address the form was posted to: the visitor lands on the petition, in the new language."""
     petition = make_petition(owner=world.lyon)
-    assert client.get(sign_url(petition)).status_code == 405
+    response = client.get(sign_url(petition))
+    assert response.status_code == 302
+    assert response["Location"] == petition.get_absolute_url()
+    assert client.put(sign_url(petition)).status_code == 405
+    draft = make_petition(owner=world.lyon, status=Petition.Status.DRAFT)
+    assert client.get(sign_url(draft)).status_code == 404
+    assert Signature.objects.count() == 0
+
+
+def test_the_language_switch_after_signing_lands_on_the_petition_in_english(
+    client: Client, world: World
+) -> None:
+    petition = make_petition(owner=world.lyon)
+    client.post(sign_url(petition), signing_data(petition))
+    switched = client.post(
+        reverse("set_language"), {"language": "en", "next": sign_url(petition)}, follow=True
+    )
+    assert switched.status_code == 200
+    assert switched.redirect_chain == [
+        (sign_url(petition), 302),
+        (petition.get_absolute_url(), 302),
+    ]
+    assert b'<html lang="en"' in switched.content
 
 
 def test_rate_limit_per_address(client: Client, world: World, settings: Any) -> None:
