@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from colombe.accounts.models import User
 from colombe.core import policy, search_index
 from colombe.core.models import Hashtag
-from colombe.core.search_index import IndexedText
+from colombe.core.search_index import CompiledScope, IndexedText
 from colombe.groups.models import Document, DocumentVersion, Group, Post, Thread
 from colombe.mediatheque.models import MediaItem, Outlet
 from colombe.meetings.models import Meeting
@@ -56,9 +56,13 @@ class Source:
     label: Promise
     model: type[models.Model]
     text: Callable[[Any], IndexedText]
-    scope: Callable[[Any], QuerySet]
+    # The SQL of the ids the viewer may find, from the search's scopes.
+    scope: Callable[["ViewerScopes"], CompiledScope]
     # Narrows which objects are indexed at all (None: every one).
     indexed: Callable[[QuerySet], QuerySet] | None = None
+    # A kind few queries find and whose scope costs much to build: the index is asked
+    # first whether the query matches any of its rows, and its scope is built only then.
+    checked_first: bool = False
 
 
 # --- what each kind contributes ---------------------------------------------------------
@@ -198,40 +202,74 @@ def _media_text(item: MediaItem) -> IndexedText:
 # --- who may find it --------------------------------------------------------------------
 
 
-def _readable_groups(user: Any) -> QuerySet[Group]:
-    return Group.objects.readable_by(user)
+class ViewerScopes:
+    """What one user may find, per kind, for one search: the SQL of the ids of each
+    scope, built from the policy and compiled once. Several kinds share a scope (the
+    groups whose content the user reads: discussions, messages, documents; the reports,
+    groups, people and archive items that make a hashtag known): they embed its compiled
+    SQL instead of building and compiling it again. Made for one user and dropped with
+    the search: nothing carries over to another user or another request."""
+
+    def __init__(self, user: Any) -> None:
+        self.user = user
+        self._compiled: dict[str, CompiledScope] = {}
+
+    def compiled(self, name: str, build: Callable[[], QuerySet]) -> CompiledScope:
+        """The scope called ``name``, built by ``build`` the first time only."""
+        if name not in self._compiled:
+            self._compiled[name] = search_index.compile_scope(build())
+        return self._compiled[name]
+
+    def visible(self, model: type[models.Model]) -> CompiledScope:
+        """The policy's scope of ``model`` (``policy.visible``)."""
+        return self.compiled(model._meta.label, lambda: policy.visible(model, self.user))
+
+    def readable_groups(self) -> CompiledScope:
+        """Groups whose content (discussions, documents) the user may read."""
+        return self.compiled("readable groups", lambda: Group.objects.readable_by(self.user))
 
 
-def _visible_threads(user: Any) -> QuerySet[Thread]:
-    return Thread.objects.filter(group__in=_readable_groups(user).values("pk"))
+def _visible(model: type[models.Model]) -> Callable[[ViewerScopes], CompiledScope]:
+    return lambda scopes: scopes.visible(model)
 
 
-def _visible_posts(user: Any) -> QuerySet[Post]:
-    return Post.objects.filter(
-        thread__group__in=_readable_groups(user).values("pk"),
-        deleted_at__isnull=True,
-        hidden_at__isnull=True,
+def _visible_threads(scopes: ViewerScopes) -> CompiledScope:
+    groups = scopes.readable_groups().as_subquery()
+    return scopes.compiled("thread", lambda: Thread.objects.filter(group_id__in=groups))
+
+
+def _visible_posts(scopes: ViewerScopes) -> CompiledScope:
+    groups = scopes.readable_groups().as_subquery()
+    return scopes.compiled(
+        "post",
+        lambda: Post.objects.filter(
+            thread__group_id__in=groups, deleted_at__isnull=True, hidden_at__isnull=True
+        ),
     )
 
 
-def _visible_documents(user: Any) -> QuerySet[Document]:
-    return Document.objects.filter(group__in=_readable_groups(user).values("pk"))
+def _visible_documents(scopes: ViewerScopes) -> CompiledScope:
+    groups = scopes.readable_groups().as_subquery()
+    return scopes.compiled("document", lambda: Document.objects.filter(group_id__in=groups))
 
 
-def _visible_hashtags(user: Any) -> QuerySet[Hashtag]:
+def _visible_hashtags(scopes: ViewerScopes) -> CompiledScope:
     """A hashtag is known through something the user may see that carries it."""
-    ids_of = search_index.ids_of
+    return scopes.compiled("hashtag", lambda: _hashtags_carried_by_visible(scopes))
+
+
+def _hashtags_carried_by_visible(scopes: ViewerScopes) -> QuerySet[Hashtag]:
     on_groups = Group.hashtags.through.objects.filter(
-        group_id__in=ids_of(Group.objects.visible_to(user))
+        group_id__in=scopes.visible(Group).as_subquery()
     )
     on_reports = ActionReport.hashtags.through.objects.filter(
-        actionreport_id__in=ids_of(policy.visible(ActionReport, user))
+        actionreport_id__in=scopes.visible(ActionReport).as_subquery()
     )
     of_people = User.interests.through.objects.filter(
-        user_id__in=ids_of(policy.visible(User, user))
+        user_id__in=scopes.visible(User).as_subquery()
     )
     on_media = MediaItem.hashtags.through.objects.filter(
-        mediaitem_id__in=ids_of(policy.visible(MediaItem, user))
+        mediaitem_id__in=scopes.visible(MediaItem).as_subquery()
     )
     # EXISTS per hashtag, not IN: a search checks the few hashtags it found, through
     # their links, instead of listing every hashtag carried by every person (or report)
@@ -255,7 +293,7 @@ SOURCES: tuple[Source, ...] = (
         _("Action reports"),
         ActionReport,
         _report_text,
-        lambda user: policy.visible(ActionReport, user),
+        _visible(ActionReport),
     ),
     Source(
         2,
@@ -263,7 +301,7 @@ SOURCES: tuple[Source, ...] = (
         _("Groups"),
         Group,
         _group_text,
-        lambda user: policy.visible(Group, user),
+        _visible(Group),
     ),
     Source(3, "thread", _("Discussions"), Thread, _thread_text, _visible_threads),
     Source(4, "post", _("Messages"), Post, _post_text, _visible_posts, _shown_posts),
@@ -274,7 +312,7 @@ SOURCES: tuple[Source, ...] = (
         _("Meetings"),
         Meeting,
         _meeting_text,
-        lambda user: policy.visible(Meeting, user),
+        _visible(Meeting),
     ),
     Source(
         7,
@@ -282,7 +320,7 @@ SOURCES: tuple[Source, ...] = (
         _("Petitions"),
         Petition,
         _petition_text,
-        lambda user: policy.visible(Petition, user),
+        _visible(Petition),
     ),
     Source(
         8,
@@ -290,16 +328,18 @@ SOURCES: tuple[Source, ...] = (
         _("Committees and working groups"),
         Structure,
         _structure_text,
-        lambda user: policy.visible(Structure, user),
+        _visible(Structure),
     ),
-    Source(9, "hashtag", _("Hashtags"), Hashtag, _hashtag_text, _visible_hashtags),
+    Source(
+        9, "hashtag", _("Hashtags"), Hashtag, _hashtag_text, _visible_hashtags, checked_first=True
+    ),
     Source(
         10,
         "media",
         _("Media archive"),
         MediaItem,
         _media_text,
-        lambda user: policy.visible(MediaItem, user),
+        _visible(MediaItem),
     ),
 )
 SOURCES_BY_KIND = {source.kind: source for source in SOURCES}
@@ -515,7 +555,12 @@ def search_everything(user: Any, query: str, *, kind: str = "", page: int = 1) -
     whole corpus: each kind counts up to COUNT_CAP hits ("1,000+"), and a kind with more
     ranks its COUNT_CAP newest hits — the ones its pages go through."""
     kind = kind if kind in SOURCES_BY_KIND else ""
-    scopes = search_index.compiled({source.kind: source.scope(user) for source in SOURCES})
+    viewer = ViewerScopes(user)
+    scopes = {
+        source.kind: source.scope(viewer)
+        for source in SOURCES
+        if not source.checked_first or search_index.any_row_matches(query, source.kind)
+    }
     found = search_index.count_hits(query, scopes, cap=COUNT_CAP)
     counts = [
         KindCount(
@@ -530,7 +575,8 @@ def search_everything(user: Any, query: str, *, kind: str = "", page: int = 1) -
     results = SearchResults(query=query, kind=kind, counts=counts, cap=COUNT_CAP)
     results.page = min(max(1, page), results.num_pages)
     if results.shown_total:
-        chosen = {kind: scopes[kind]} if kind else scopes
+        # Only kinds with hits: the others would add nothing but work to the query.
+        chosen = {kind: scopes[kind]} if kind else {c.kind: scopes[c.kind] for c in counts}
         hits = search_index.find_hits(
             query,
             chosen,

@@ -22,8 +22,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import BigIntegerField, QuerySet
+from django.db.models.expressions import RawSQL
 
 TABLE = "core_search_document"
 MARK_START = "\x02"
@@ -149,13 +151,22 @@ class CompiledScope:
     sql: str
     params: tuple[Any, ...]
 
+    def as_subquery(self) -> RawSQL:
+        """The ids as an expression for ``__in``: a scope built from another one embeds
+        its SQL as it is, instead of compiling its queryset again."""
+        return RawSQL(self.sql, self.params, output_field=BigIntegerField())
 
-def compiled(scopes: dict[str, QuerySet]) -> dict[str, CompiledScope]:
-    found: dict[str, CompiledScope] = {}
-    for kind, scope in scopes.items():
+
+# The ids of a scope that is empty by construction (``none()``), which has no SQL.
+NO_IDS = CompiledScope("SELECT 0 WHERE 1 = 0", ())
+
+
+def compile_scope(scope: QuerySet) -> CompiledScope:
+    try:
         sql, params = ids_of(scope).query.sql_with_params()
-        found[kind] = CompiledScope(sql, tuple(params))
-    return found
+    except EmptyResultSet:
+        return NO_IDS
+    return CompiledScope(sql, tuple(params))
 
 
 Scopes = Mapping[str, QuerySet | CompiledScope]
@@ -215,6 +226,20 @@ def _match(text: str) -> tuple[str, list[Any]]:
     if _is_postgresql():
         return f"{TABLE}.vector @@ {_PG_QUERY}", [text]
     return f"{TABLE} MATCH %s", [fts5_query(text)]
+
+
+def any_row_matches(text: str, kind: str) -> bool:
+    """Whether any row of ``kind`` matches the query, whoever may see it: a small query
+    (through the index on kind) that spares building the scope of a kind the query
+    cannot find anyway. It answers nothing shown: what is counted and listed is still
+    only what the user may see."""
+    match, match_params = _match(text)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {TABLE} WHERE {TABLE}.kind = %s AND {match} LIMIT 1",
+            [kind, *match_params],
+        )
+        return cursor.fetchone() is not None
 
 
 def count_hits(text: str, scopes: Scopes, *, cap: int) -> dict[str, int]:

@@ -10,7 +10,7 @@ meeting through their personal link (``services.invitation_from_token``)."""
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 
 from colombe.core import policy
 from colombe.groups.models import Group, GroupMembership, Visibility
@@ -63,9 +63,11 @@ def visible_meetings(user: Any) -> QuerySet[Meeting]:
     public = _public_condition()
     if not is_authenticated(user):
         return Meeting.objects.filter(public)
-    member_of_movement = Membership.objects.filter(
-        user=user, status=Membership.Status.ACTIVE
-    ).exists()
+    # A subquery rather than a query of its own: building the scope costs no round trip
+    # (search builds it on every request).
+    member_of_movement = Exists(
+        Membership.objects.filter(user=user, status=Membership.Status.ACTIVE)
+    )
     condition = public | Q(pk__in=_invited_meeting_ids(user)) | _organised_by(user)
     # Group meetings: the group's members always; others only when the group is
     # public and the meeting is open to the movement.
@@ -74,11 +76,10 @@ def visible_meetings(user: Any) -> QuerySet[Meeting]:
         owner_id__in=_active_structure_ids(user)
     )
     condition |= structure_members
-    if member_of_movement:
-        movement_wide = Q(audience=Meeting.Audience.MOVEMENT) & (
-            Q(group__isnull=True) | Q(group__visibility=Visibility.PUBLIC)
-        )
-        condition |= movement_wide
+    movement_wide = Q(audience=Meeting.Audience.MOVEMENT) & (
+        Q(group__isnull=True) | Q(group__visibility=Visibility.PUBLIC)
+    )
+    condition |= movement_wide & Q(member_of_movement)
     if policy.is_national_admin(user):
         condition |= Q(group__isnull=True) | ~Q(group__visibility=Visibility.SECRET)
     return Meeting.objects.filter(condition).distinct()

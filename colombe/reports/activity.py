@@ -179,18 +179,16 @@ def feed_link(query: dict[str, str], territory: Territory | None = None) -> str:
 
 
 def feed_map(
-    per_structure: dict[int, int], selected: Territory | None, query: dict[str, str]
+    per_structure: dict[int, int],
+    selected: Territory | None,
+    query: dict[str, str],
+    regions_and_departments: list[Territory],
 ) -> FeedMap:
     """The map of the feed from the number of reports per committee that pass every
     filter but the territory: the territory chooses what is drawn — France by region,
     or the departments of the chosen region (or of the chosen department's region, that
     department marked)."""
-    territories = {
-        t.pk: t
-        for t in Territory.objects.filter(level__in=[Level.REGION, Level.DEPARTMENT]).only(
-            "name", "slug", "level", "code", "parent_id"
-        )
-    }
+    territories = {t.pk: t for t in regions_and_departments}
     region = _region_of(selected, territories)
     if region is None:
         rows_level, shapes = Level.REGION, list(france_map.region_shapes().values())

@@ -11,7 +11,10 @@ Those reports are split in two disjoint parts (``reports.policy``):
   that any change of a report, of its hashtags or of a group replaces (a new report
   counts at once; see ``changed``);
 - the viewer's own part (committee-only reports of their committees, reports of the
-  non-public groups they belong to): a few rows found through indexes, counted live.
+  non-public groups they belong to): a few rows found through indexes. It depends only
+  on the viewer's class and on which structures and groups they belong to, never on who
+  they are, so it is cached under those ids (and the same version): a viewer who joins
+  or leaves a committee or a group has other ids, hence other entries, at once.
 
 Figures are the sums of both parts' counts. The parts are disjoint and their union is
 exactly the policy's scope, so a report the viewer may not read never counts, and every
@@ -68,8 +71,8 @@ def feed_figures(
 ) -> FeedFigures:
     """The figures for ``viewer``. ``filter_others`` applies the valid filters but the
     territory (``other_filters`` names them, for the cache key); ``territory`` is the
-    chosen one, if any. Shared part: two cache reads (a query each when it misses); own
-    part: two queries, none when the viewer has no structure nor group."""
+    chosen one, if any. Each part: two cache reads (a query each when it misses); none
+    for the own part of a viewer who has no structure nor group."""
     today = today or timezone.localdate()
     in_territory = _structures_in(territory)
     # The chart's twelve months end today: its entries change with the date.
@@ -81,7 +84,7 @@ def feed_figures(
     shared = _shared_figures(
         viewer.audience, filter_others, other_filters, chart_filters, in_territory, today
     )
-    own = _part_figures(filter_others(own_published_reports(viewer)), in_territory, today)
+    own = _own_figures(viewer, filter_others, other_filters, chart_filters, in_territory, today)
     per_structure = _added(shared[0], own[0])
     months = _added(shared[1], own[1])
     counted = per_structure if in_territory is None else _within(per_structure, in_territory)
@@ -111,15 +114,37 @@ def _shared_figures(
     return per_structure, months
 
 
-def _part_figures(
-    reports: QuerySet[ActionReport], in_territory: set[int] | None, today: date
+def _own_figures(
+    viewer: Reader,
+    filter_others: Filter,
+    other_filters: dict[str, str],
+    chart_filters: dict[str, str],
+    in_territory: set[int] | None,
+    today: date,
 ) -> tuple[dict[int, int], MonthCounts]:
+    reports = filter_others(own_published_reports(viewer))
     if reports.query.is_empty():
         return {}, {}
-    return (
-        activity.reports_per_structure(reports),
-        activity.monthly_counts(_in(reports, in_territory), today),
+    memberships = {
+        "audience": viewer.audience,
+        "structures": _listed(viewer.structure_ids),
+        "groups": _listed(viewer.group_ids),
+    }
+    per_structure = figures_cache.get_or_compute(
+        FIGURES,
+        {**other_filters, **memberships, "part": "own-map"},
+        lambda: activity.reports_per_structure(reports),
     )
+    months = figures_cache.get_or_compute(
+        FIGURES,
+        {**chart_filters, **memberships, "part": "own-chart"},
+        lambda: activity.monthly_counts(_in(reports, in_territory), today),
+    )
+    return per_structure, months
+
+
+def _listed(ids: tuple[int, ...] | None) -> str:
+    return ",".join(str(pk) for pk in sorted(ids or ()))
 
 
 def _structures_in(territory: Territory | None) -> set[int] | None:

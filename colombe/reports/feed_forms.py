@@ -21,13 +21,18 @@ class TerritoryChoiceField(forms.ModelChoiceField):
         return f"{prefix}{obj.name}"
 
 
-def region_and_department_choices() -> list[Territory]:
-    """Regions, each followed by its departments, alphabetically."""
-    nodes = list(
-        Territory.objects.filter(
-            level__in=[Territory.Level.REGION, Territory.Level.DEPARTMENT]
-        ).order_by("name")
+def regions_and_departments() -> list[Territory]:
+    """Every region and department, alphabetically, in one query: what the territory
+    filter lists and what the feed's map draws."""
+    return list(
+        Territory.objects.filter(level__in=[Territory.Level.REGION, Territory.Level.DEPARTMENT])
+        .only("name", "slug", "level", "code", "parent_id")
+        .order_by("name")
     )
+
+
+def region_and_department_choices(nodes: list[Territory]) -> list[Territory]:
+    """Regions, each followed by its departments, alphabetically (``nodes`` are)."""
     regions = [t for t in nodes if t.level == Territory.Level.REGION]
     ordered: list[Territory] = []
     for region in regions:
@@ -61,17 +66,21 @@ class FeedFilterForm(forms.Form):
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: Any, with_territory: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, territories: list[Territory] | None = None, **kwargs: Any
+    ) -> None:
+        """``territories`` (``regions_and_departments``) are listed by the territory
+        filter, regions followed by their departments; without them, no such filter."""
         super().__init__(*args, **kwargs)
-        if with_territory:
-            field = self.fields["territory"]
-            assert isinstance(field, TerritoryChoiceField)
-            # One query, regions followed by their departments.
-            field.choices = [("", field.empty_label or "")] + [
-                (t.slug, field.label_from_instance(t)) for t in region_and_department_choices()
-            ]
-        else:
+        if territories is None:
             del self.fields["territory"]
+            return
+        field = self.fields["territory"]
+        assert isinstance(field, TerritoryChoiceField)
+        field.choices = [("", field.empty_label or "")] + [
+            (t.slug, field.label_from_instance(t))
+            for t in region_and_department_choices(territories)
+        ]
 
     def clean_hashtag(self) -> str:
         return normalise_hashtag(self.cleaned_data.get("hashtag") or "")

@@ -9,16 +9,17 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from colombe.core import policy
 from colombe.movement.models import Structure, Territory
 from colombe.reports import activity, feed_figures
 from colombe.reports import policy as reports_policy
-from colombe.reports.feed_forms import FeedFilterForm
+from colombe.reports.feed_forms import FeedFilterForm, regions_and_departments
 from colombe.reports.models import ActionReport, Reaction, ReportPhoto
 
 PAGE_SIZE = 20
@@ -42,8 +43,9 @@ def with_card_data(reports: QuerySet[ActionReport]) -> QuerySet[ActionReport]:
 
 
 def attach_reaction_counts(reports: list[ActionReport]) -> None:
-    """``report.reaction_counts``: [(label, count)] per kind of reaction, one query for
-    the whole page."""
+    """``report.reaction_counts``: "label: count" per kind of reaction, one query for
+    the whole page. Worded here rather than by the card's template: a translation tag
+    per reaction of every card cost more than the rest of the card."""
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     rows = (
         Reaction.objects.filter(report__in=[r.pk for r in reports])
@@ -52,10 +54,12 @@ def attach_reaction_counts(reports: list[ActionReport]) -> None:
     )
     for row in rows:
         counts[row["report_id"]][row["kind"]] = row["total"]
+    wording = gettext("%(label)s: %(count)s")
     for report in reports:
         found = counts.get(report.pk, {})
         report.reaction_counts = [
-            (str(label), found.get(kind, 0)) for kind, label in Reaction.Kind.choices
+            wording % {"label": label, "count": found.get(kind, 0)}
+            for kind, label in Reaction.Kind.choices
         ]
 
 
@@ -78,7 +82,9 @@ def may_report(viewer: reports_policy.Reader) -> bool:
 
 def feed(request: HttpRequest) -> HttpResponse:
     viewer = reports_policy.reader(request.user)
-    filters = FeedFilterForm(request.GET or None)
+    # One query for the territory filter and the map.
+    territories = regions_and_departments()
+    filters = FeedFilterForm(request.GET or None, territories=territories)
     reports, chosen = filters.apply(newest_first(reports_policy.published_reports(viewer)))
     figures, selected = counted_figures(request, viewer, filters)
     context = {
@@ -87,7 +93,7 @@ def feed(request: HttpRequest) -> HttpResponse:
         "query_string": urlencode(chosen),
         "filtered": bool(chosen),
         "may_report": may_report(viewer),
-        "feed_map": activity.feed_map(figures.per_structure, selected, chosen),
+        "feed_map": activity.feed_map(figures.per_structure, selected, chosen, territories),
         "activity": activity.activity_chart(figures.months),
     }
     return render(request, "reports/feed.html", context)
@@ -102,7 +108,7 @@ def counted_figures(
     if not filters.is_valid():
         return feed_figures.feed_figures(viewer, _unfiltered, {}, None), None
     selected = filters.cleaned_data.get("territory")
-    others = FeedFilterForm(request.GET, with_territory=False)
+    others = FeedFilterForm(request.GET)
     _filtered, other_filters = others.apply(ActionReport.objects.none())
 
     def filter_others(reports: QuerySet[ActionReport]) -> QuerySet[ActionReport]:
@@ -118,13 +124,15 @@ def _unfiltered(reports: QuerySet[ActionReport]) -> QuerySet[ActionReport]:
 def committee(request: HttpRequest, slug: str) -> HttpResponse:
     structure = get_object_or_404(Structure.objects.select_related("territory"), slug=slug)
     own = published_reports(request.user).filter(structure=structure)
-    filters = FeedFilterForm(request.GET or None, with_territory=False)
+    filters = FeedFilterForm(request.GET or None)
     reports, chosen = filters.apply(own)
+    totals = committee_totals(own)
     context = {
         "structure": structure,
-        "totals": committee_totals(own),
+        "totals": totals,
         "filters": filters,
-        "page_obj": card_page(request, reports),
+        # Unfiltered, the list is what the totals counted: no second count.
+        "page_obj": card_page(request, reports, count=None if chosen else totals["reports"]),
         "query_string": urlencode(chosen),
         "filtered": bool(chosen),
         "may_report": policy.has_perm(request.user, "reports.create", structure),
@@ -135,7 +143,7 @@ def committee(request: HttpRequest, slug: str) -> HttpResponse:
 
 def committee_totals(reports: QuerySet[ActionReport]) -> dict[str, int]:
     """Counted over the reports the viewer may read: a hidden report does not show up
-    in a total either."""
+    in a total either. One query."""
     year = timezone.localdate().year
     # The visible queryset is DISTINCT; sums are taken over its primary keys so that a
     # join never counts a report twice.
@@ -143,11 +151,11 @@ def committee_totals(reports: QuerySet[ActionReport]) -> dict[str, int]:
     totals = base.aggregate(
         reports=Count("pk"),
         people=Sum("people_reached"),
+        signatures=Sum("paper_signatures", filter=Q(happened_on__year=year)),
     )
-    signatures = base.filter(happened_on__year=year).aggregate(total=Sum("paper_signatures"))
     return {
         "reports": totals["reports"] or 0,
         "people": totals["people"] or 0,
-        "signatures": signatures["total"] or 0,
+        "signatures": totals["signatures"] or 0,
         "year": year,
     }

@@ -96,9 +96,9 @@ class ActionReport(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
-    # Not stored: (label, count) per kind of reaction, filled for a page of feed cards in
+    # Not stored: "label: count" per kind of reaction, filled for a page of feed cards in
     # one query (reports.feed_views.attach_reaction_counts).
-    reaction_counts: list[tuple[str, int]]
+    reaction_counts: list[str]
 
     class Meta:
         ordering = ["-happened_on", "-pk"]

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 
 from colombe.core import policy
 from colombe.groups.models import Group, GroupMembership, Visibility
 from colombe.movement.models import Membership, Structure
-from colombe.movement.policy import active_membership, is_authenticated, leads_or_administers
+from colombe.movement.policy import is_authenticated, leads_or_administers
 from colombe.reports.models import ActionReport
 
 Audience = ActionReport.Visibility
@@ -70,16 +70,29 @@ def _active_memberships(user: Any) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user, status=Membership.Status.ACTIVE)
 
 
+def _signed_in_audience_condition(user: Any, active: QuerySet[Membership]) -> Q:
+    """``_audience_condition`` for a signed-in user, in SQL only: whether they are a
+    member of the movement is a subquery, not a query of its own, so that building the
+    scope costs no round trip."""
+    if policy.is_national_admin(user):
+        return _audience_condition(SharedAudience.NATIONAL_ADMINS, None)
+    return (
+        Q(visibility__in=CLASS_VISIBILITIES[SharedAudience.ANYONE])
+        | (Q(visibility=Audience.MOVEMENT) & Exists(active))
+        | Q(visibility=Audience.COMMITTEE, structure_id__in=active.values("structure_id"))
+    )
+
+
 def _readable(user: Any) -> Q:
     if not is_authenticated(user):
         return _published_readable(SharedAudience.ANYONE, None, None)
     active = _active_memberships(user)
-    if policy.is_national_admin(user):
-        audience = SharedAudience.NATIONAL_ADMINS
-    else:
-        audience = SharedAudience.MEMBERS if active.exists() else SharedAudience.ANYONE
     groups = GroupMembership.objects.filter(user=user).values("group_id")
-    published = _published_readable(audience, active.values("structure_id"), groups)
+    published = (
+        Q(status=ActionReport.Status.PUBLISHED)
+        & _signed_in_audience_condition(user, active)
+        & _group_readable(groups)
+    )
     led = active.filter(role=Membership.Role.LEADER).values("structure_id")
     drafts = (
         Q(status=ActionReport.Status.DRAFT)
@@ -117,8 +130,13 @@ def reader(user: Any) -> Reader:
     tests as ``_readable``."""
     if not is_authenticated(user):
         return Reader(user, SharedAudience.ANYONE)
-    structure_ids = tuple(_active_memberships(user).values_list("structure_id", flat=True))
-    group_ids = tuple(GroupMembership.objects.filter(user=user).values_list("group_id", flat=True))
+    # Unordered: the models' default order would join each structure and group for it.
+    structure_ids = tuple(
+        _active_memberships(user).order_by().values_list("structure_id", flat=True)
+    )
+    group_ids = tuple(
+        GroupMembership.objects.filter(user=user).order_by().values_list("group_id", flat=True)
+    )
     if policy.is_national_admin(user):
         audience = SharedAudience.NATIONAL_ADMINS
     else:
@@ -170,7 +188,11 @@ def can_create(user: Any, owner: Structure | Group) -> bool:
     """Members of a committee report what it did; in a group's space, its members."""
     if isinstance(owner, Group):
         return GroupMembership.objects.filter(group=owner, user=user).exists()
-    return active_membership(user, owner) is not None or policy.is_national_admin(user)
+    if not is_authenticated(user):
+        return False
+    return (
+        policy.is_national_admin(user) or _active_memberships(user).filter(structure=owner).exists()
+    )
 
 
 @policy.register("reports.edit")
