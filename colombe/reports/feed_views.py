@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 
 from colombe.core import policy
 from colombe.movement.models import Structure, Territory
-from colombe.reports import activity, feed_figures
+from colombe.reports import activity, cards, feed_figures
 from colombe.reports import policy as reports_policy
 from colombe.reports.feed_forms import FeedFilterForm, regions_and_departments
 from colombe.reports.models import ActionReport, Reaction, ReportPhoto
@@ -71,7 +71,9 @@ def card_page(
     if count is not None:
         paginator.count = count
     page_obj = paginator.get_page(request.GET.get("page"))
-    attach_reaction_counts(list(page_obj.object_list))
+    reports_on_page = list(page_obj.object_list)
+    attach_reaction_counts(reports_on_page)
+    cards.attach_cards(reports_on_page)
     return page_obj
 
 

@@ -99,6 +99,8 @@ class ActionReport(models.Model):
     # Not stored: "label: count" per kind of reaction, filled for a page of feed cards in
     # one query (reports.feed_views.attach_reaction_counts).
     reaction_counts: list[str]
+    # Not stored: the card's HTML, kept rendered per process (reports.cards).
+    card_html: str
 
     class Meta:
         ordering = ["-happened_on", "-pk"]
