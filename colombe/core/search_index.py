@@ -169,14 +169,11 @@ def compile_scope(scope: QuerySet) -> CompiledScope:
     return CompiledScope(sql, tuple(params))
 
 
-Scopes = Mapping[str, QuerySet | CompiledScope]
+Scopes = Mapping[str, CompiledScope]
 
 
-def _ids_sql(scope: QuerySet | CompiledScope) -> tuple[str, list[Any]]:
-    if isinstance(scope, CompiledScope):
-        return scope.sql, list(scope.params)
-    sql, params = ids_of(scope).query.sql_with_params()
-    return sql, list(params)
+def _ids_sql(scope: CompiledScope) -> tuple[str, list[Any]]:
+    return scope.sql, list(scope.params)
 
 
 def _visible_matches(
