@@ -22,6 +22,7 @@ insert ceiling, 0 lost, 0 duplicated; petition page p95 < 30 ms.
 import json
 import os
 import re
+import resource
 import secrets
 import subprocess
 import sys
@@ -29,7 +30,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from http.cookiejar import CookieJar
 from pathlib import Path
 from typing import Any
@@ -157,9 +158,8 @@ def page_requests(count: int, slug: str) -> Iterable[dict[str, Any]]:
         yield {"method": "GET", "path": f"/petitions/{slug}/", "headers": {"Accept-Language": "fr"}}
 
 
-def server_cpu_seconds() -> float:
-    """CPU time used so far by the gunicorn serving PORT (its master and workers): per
-    request, it measures the server's cost even when other work shares the machine."""
+def cpu_seconds_of(is_counted: Callable[[bytes], bool]) -> float:
+    """CPU time used so far by the running processes whose command line ``is_counted``."""
     ticks = 0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -167,9 +167,30 @@ def server_cpu_seconds() -> float:
             fields = stat.read_text().rpartition(")")[2].split()
         except OSError:  # the process ended meanwhile
             continue
-        if b"gunicorn" in command and f"127.0.0.1:{PORT}".encode() in command:
+        if is_counted(command):
             ticks += int(fields[11]) + int(fields[12])  # utime and stime
     return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def is_bench_server(command: bytes) -> bool:
+    """The gunicorn serving PORT (its master and workers): per request, its CPU measures
+    the server's cost even when other work shares the machine."""
+    return b"gunicorn" in command and f"127.0.0.1:{PORT}".encode() in command
+
+
+def is_database(command: bytes) -> bool:
+    """PostgreSQL's processes (its backends and background workers)."""
+    return command.startswith(b"postgres")
+
+
+def client_cpu_seconds() -> float:
+    """CPU time of this process's finished children: the load generators run so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def per_response_ms(seconds: float, responses: int) -> float | None:
+    return round(seconds * 1000 / responses, 2) if responses else None
 
 
 def load(
@@ -200,16 +221,18 @@ def load(
         "--accepted-text",
         accepted_text,
     ]
-    cpu_before = server_cpu_seconds()
+    # Where the machine's CPU goes: the server, the database and the load generator.
+    before = (cpu_seconds_of(is_bench_server), cpu_seconds_of(is_database), client_cpu_seconds())
     output = subprocess.run(
         command, cwd=harness.ROOT, capture_output=True, text=True, check=True
     ).stdout
-    cpu = server_cpu_seconds() - cpu_before
+    after = (cpu_seconds_of(is_bench_server), cpu_seconds_of(is_database), client_cpu_seconds())
     os.unlink(file.name)
     result: dict[str, Any] = json.loads(output)
-    result["server_cpu_ms_per_response"] = (
-        round(cpu * 1000 / result["responses"], 2) if result["responses"] else None
-    )
+    server, database, client = (end - start for start, end in zip(before, after, strict=True))
+    result["server_cpu_ms_per_response"] = per_response_ms(server, result["responses"])
+    result["database_cpu_ms_per_response"] = per_response_ms(database, result["responses"])
+    result["client_cpu_ms_per_response"] = per_response_ms(client, result["responses"])
     return result
 
 
@@ -224,6 +247,14 @@ def signatures_in_database(emails: list[str]) -> dict[str, int]:
         Signature.objects.filter(email_hash__in=hashes).values_list("email_hash", flat=True)
     )
     return {"accepted": len(emails), "stored": len(stored), "lost": len(set(hashes) - stored)}
+
+
+def cpu_split(result: dict[str, Any]) -> str:
+    return (
+        f"CPU per response: server {result['server_cpu_ms_per_response']} ms, "
+        f"database {result['database_cpu_ms_per_response']} ms, "
+        f"load generator {result['client_cpu_ms_per_response']} ms"
+    )
 
 
 def summarise(result: dict[str, Any]) -> dict[str, Any]:
@@ -257,7 +288,7 @@ def bench_signatures(slug: str, base: str) -> list[dict[str, Any]]:
             f"  {connections:>3} clients: {result['accepted_per_second']:>7.1f} accepted/s, "
             f"p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, p99 {result['p99_ms']} ms, "
             f"lost {check['lost']}, duplicated {check['duplicated']}, "
-            f"server CPU {result['server_cpu_ms_per_response']} ms per response",
+            f"{cpu_split(result)}",
             flush=True,
         )
     return runs
@@ -284,7 +315,7 @@ def bench_bare(env: dict[str, str]) -> list[dict[str, Any]]:
             print(
                 f"  {connections:>3} clients: {result['accepted_per_second']:>7.1f} inserts/s, "
                 f"p99 {result['p99_ms']} ms, rows {rows} for {len(result['accepted_tags'])} 200s, "
-                f"server CPU {result['server_cpu_ms_per_response']} ms per response",
+                f"{cpu_split(result)}",
                 flush=True,
             )
     return runs
@@ -328,7 +359,7 @@ def read_counter(base: str, slug: str) -> int:
 
 def ratio(sign: dict[str, Any], bare_run: dict[str, Any]) -> dict[str, Any]:
     """Signatures against bare inserts: in throughput, and in the server's CPU per
-    response (what the throughput ratio tends to on a machine left to the benchmark)."""
+    response and the whole machine's (server, database and load generator)."""
     sign_cpu, bare_cpu = sign["server_cpu_ms_per_response"], bare_run["server_cpu_ms_per_response"]
     return {
         "connections": sign["connections"],
@@ -340,7 +371,16 @@ def ratio(sign: dict[str, Any], bare_run: dict[str, Any]) -> dict[str, Any]:
         "server_cpu_ms_per_signature": sign_cpu,
         "server_cpu_ms_per_bare_insert": bare_cpu,
         "server_cpu_ratio": round(bare_cpu / sign_cpu, 2) if sign_cpu and bare_cpu else None,
+        "machine_cpu_ms_per_signature": machine_cpu(sign),
+        "machine_cpu_ms_per_bare_insert": machine_cpu(bare_run),
     }
+
+
+def machine_cpu(run: dict[str, Any]) -> float | None:
+    """Server, database and load generator CPU per response: on a machine left to the
+    benchmark, the throughput is what its cores give at this cost."""
+    parts = [run[f"{part}_cpu_ms_per_response"] for part in ("server", "database", "client")]
+    return round(sum(parts), 2) if None not in parts else None
 
 
 def main() -> None:
