@@ -1,10 +1,9 @@
 """A small fixed-window rate limiter on the cache, for forms anonymous visitors can post."""
 
 from django.conf import settings
-from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.http import HttpRequest
 
-from colombe.core.cache import RedisCache
+from colombe.core.cache import Hit, count_hit
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -27,19 +26,18 @@ def hit(request: HttpRequest, action: str, *, limit: int, period_seconds: int) -
 
 def hit_key(key: str, *, limit: int, period_seconds: int) -> bool:
     """Count one attempt for any key (an address, a user id…); False when over the limit."""
-    cache_key = f"ratelimit:{key}"
-    backend = caches[DEFAULT_CACHE_ALIAS]
-    if isinstance(backend, RedisCache):  # Redis counts in one round trip
-        return backend.count_hit(cache_key, period_seconds) <= limit
-    return _count_with_add_and_incr(cache_key, period_seconds) <= limit
+    return count_hit(cache_key(key), period_seconds) <= limit
 
 
-def _count_with_add_and_incr(cache_key: str, period_seconds: int) -> int:
-    """The same count on any cache backend (the in-memory one of tests and development)."""
-    if cache.add(cache_key, 1, timeout=period_seconds):
-        return 1
-    try:
-        return int(cache.incr(cache_key))
-    except ValueError:  # the key expired between add() and incr()
-        cache.add(cache_key, 1, timeout=period_seconds)
-        return 1
+def cache_key(key: str) -> str:
+    return f"ratelimit:{key}"
+
+
+def pending_hit(key: str, *, period_seconds: int) -> Hit:
+    """An attempt to count along with a change of the cache (colombe.core.cache's
+    add_while()), in the same round trip; within() tells once it is counted."""
+    return Hit(cache_key(key), period_seconds)
+
+
+def within(counted: Hit, *, limit: int) -> bool:
+    return counted.count <= limit

@@ -9,7 +9,11 @@ Two proofs are accepted, either one is enough:
    so the work is about ``max_number / 2`` hashes, tunable by a setting (low in tests and
    benchmarks, never switched off). The server also signs the derived key, so checking a
    solution costs two HMACs and no hashing loop. Each challenge is accepted once: its
-   signature is remembered in the cache until it expires.
+   signature is remembered in the cache until it expires. A caller may have it spent only
+   while a cache key still holds a value (a ``Guard``, see ``colombe.core.cache``), and
+   have rate-limit hits counted when it is spent, in the same round trip: the signing
+   form spends it only while the petition it was checked against is current, counting
+   the signature against its email domain's limit.
 
 2. **A signed arithmetic question for visitors without JavaScript** (shown in a
    ``<noscript>`` block, so it is never in the way of the widget). We chose it over a
@@ -28,9 +32,10 @@ from typing import Any
 import altcha
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+
+from colombe.core.cache import Guard, Hit, add_while
 
 ALGORITHM = "SHA-256"
 DEFAULT_MAX_NUMBER = 50_000  # about a second of work on a mid-range phone
@@ -73,13 +78,18 @@ def create_challenge() -> dict[str, Any]:
     return challenge.to_dict()
 
 
-def _first_use(kind: str, identifier: str, seconds: int) -> bool:
-    """True the first time an identifier is presented within ``seconds``."""
-    return bool(cache.add(f"petitions:{kind}-used:{identifier}", 1, timeout=max(seconds, 1)))
+def _first_use(
+    kind: str, identifier: str, seconds: int, guard: Guard | None, hits: list[Hit] | None
+) -> bool:
+    """True the first time an identifier is presented within ``seconds`` (see
+    verify_payload() for ``guard`` and ``hits``)."""
+    return add_while(f"petitions:{kind}-used:{identifier}", 1, seconds, guard, hits)
 
 
-def verify_payload(payload: str) -> bool:
-    """Check a solved challenge posted by the widget, and spend it."""
+def verify_payload(payload: str, guard: Guard | None = None, hits: list[Hit] | None = None) -> bool:
+    """Check a solved challenge posted by the widget, and spend it: only while ``guard``
+    holds, if given (else GuardChanged, and the proof is not spent); ``hits`` are counted
+    when it is spent."""
     if not payload or len(payload) > PAYLOAD_MAX_LENGTH:
         return False
     try:
@@ -93,7 +103,7 @@ def verify_payload(payload: str) -> bool:
         return False
     expires_at = parsed.challenge.parameters.expires_at or 0
     remaining = int(expires_at - time.time()) + 1
-    return _first_use("altcha", str(parsed.challenge.signature), remaining)
+    return _first_use("altcha", str(parsed.challenge.signature), remaining, guard, hits)
 
 
 @dataclass(frozen=True)
@@ -112,9 +122,11 @@ def new_fallback_question() -> FallbackQuestion:
     return FallbackQuestion(question=question, token=token)
 
 
-def verify_fallback(token: str, answer: str) -> bool:
+def verify_fallback(
+    token: str, answer: str, guard: Guard | None = None, hits: list[Hit] | None = None
+) -> bool:
     """Check the answer to a question we signed: right, not too old, not too fast, and
-    not used before."""
+    not used before (spent as verify_payload() spends a proof)."""
     try:
         data = signing.loads(token, salt=FALLBACK_SALT, max_age=expires_seconds())
         expected = int(data["a"]) + int(data["b"])
@@ -129,4 +141,4 @@ def verify_fallback(token: str, answer: str) -> bool:
     )
     if time.time() - issued_at < min_seconds:
         return False
-    return _first_use("fallback", nonce, expires_seconds())
+    return _first_use("fallback", nonce, expires_seconds(), guard, hits)

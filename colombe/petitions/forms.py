@@ -7,10 +7,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from colombe.core import ratelimit
+from colombe.core.cache import Guard, Hit
 from colombe.petitions import altcha
 from colombe.petitions.models import Petition
 
 SOURCE_MAX_LENGTH = 40
+# The window of the rate limit per email domain (PETITION_SIGNS_PER_DOMAIN_PER_MINUTE).
+DOMAIN_PERIOD_SECONDS = 60
 # Countries most signers come from; "other" keeps the form short for everyone else.
 COUNTRY_CHOICES = [
     ("", _("Choose a country")),
@@ -58,17 +62,25 @@ class AntiRobotForm(forms.Form):
 
     # What the error says when no proof came at all ("…before signing", "…before sending").
     missing_proof_message = _("Please complete the anti-robot check.")
+    # Spend the proof only while this holds (else altcha's GuardChanged, nothing spent).
+    spend_while: Guard | None = None
+
+    def hits_with_proof(self, cleaned: dict[str, Any]) -> list[Hit]:
+        """Rate-limit hits to count when the proof is spent, in the same round trip."""
+        return []
 
     def check_not_a_robot(self, cleaned: dict[str, Any]) -> None:
         payload = cleaned.get("altcha", "")
         answer = cleaned.get("fallback_answer", "")
+        hits = self.hits_with_proof(cleaned)
         if payload:
-            if not altcha.verify_payload(payload):
+            if not altcha.verify_payload(payload, self.spend_while, hits):
                 self.add_error(
                     None, _("The anti-robot check failed or has expired. Please try again.")
                 )
         elif answer:
-            if not altcha.verify_fallback(cleaned.get("fallback_token", ""), answer):
+            token = cleaned.get("fallback_token", "")
+            if not altcha.verify_fallback(token, answer, self.spend_while, hits):
                 self.add_error(
                     "fallback_answer", _("Wrong or expired answer. Please answer the new question.")
                 )
@@ -119,9 +131,21 @@ class SignatureForm(AntiRobotForm):
     )
     missing_proof_message = _("Please complete the anti-robot check before signing.")
 
-    def __init__(self, *args: Any, petition: Petition, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        petition: Petition,
+        spend_while: Guard | None = None,
+        count_domain: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        """``count_domain``: count the signature against its email domain's rate limit
+        when its proof is spent (``domain_hit`` then tells the count)."""
         super().__init__(*args, **kwargs)
         self.petition = petition
+        self.spend_while = spend_while
+        self.count_domain = count_domain
+        self.domain_hit: Hit | None = None
         for setting, names in OPTIONAL_FIELDS.items():
             if not getattr(petition, setting):
                 for name in names:
@@ -135,6 +159,14 @@ class SignatureForm(AntiRobotForm):
 
     def is_spam(self) -> bool:
         return bool(self.data.get("website"))
+
+    def hits_with_proof(self, cleaned: dict[str, Any]) -> list[Hit]:
+        if not self.count_domain:
+            return []
+        domain = cleaned["email"].rpartition("@")[2].strip().lower()
+        key = f"petition-sign-domain:{domain}"
+        self.domain_hit = ratelimit.pending_hit(key, period_seconds=DOMAIN_PERIOD_SECONDS)
+        return [self.domain_hit]
 
     def clean_source(self) -> str:
         return clean_source(self.cleaned_data.get("source", ""))

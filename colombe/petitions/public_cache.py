@@ -13,7 +13,9 @@ or deletion draws a new one, at once and again when the transaction commits, and
 petition of another generation is not used. So closing or editing a petition shows at the
 next request, even when a request cached the old row in between, and a petition that is
 no longer public answers 404. Each process also keeps the petitions it served with their
-generation, so a request reads only the generation from Redis.
+generation, so a request reads only the generation from Redis; a signature does not even
+read it apart: it spends its anti-robot proof only while the generation is the one of
+the copy it was checked against (``kept_petition``), in the same round trip.
 People with an account see the pages rendered for them (drafts, organiser's links)."""
 
 import copy
@@ -35,6 +37,7 @@ from django.utils import translation
 from django.utils.html import escape
 
 from colombe.core import policy
+from colombe.core.cache import Guard
 from colombe.petitions.models import Petition
 
 # How long a cached petition or page may be reused. Changes to the petition show at
@@ -113,6 +116,29 @@ class KeptPetition:
     generation: str | None
     petition: Petition
     expires_at: float
+
+
+@dataclass(frozen=True)
+class UncheckedPetition:
+    """A petition as this process last served it, not yet checked to be current: whoever
+    uses it checks ``current`` with its own next change to the cache (a guarded add, see
+    colombe.core.cache), or asks ``is_current()`` before showing anything of it."""
+
+    petition: Petition
+    current: Guard
+
+    def is_current(self) -> bool:
+        return current_generation(self.petition.slug) == self.current.value
+
+
+def kept_petition(request: HttpRequest, slug: str) -> UncheckedPetition | None:
+    """The petition at ``slug`` as this process kept it (a copy), without asking Redis
+    whether it is still current; None when not kept (or for people with an account,
+    who get visible_petition())."""
+    kept = _petitions.get(slug)
+    if request.user.is_authenticated or kept is None or kept.expires_at < time.monotonic():
+        return None
+    return UncheckedPetition(copy.copy(kept.petition), Guard(generation_key(slug), kept.generation))
 
 
 # The petitions this process served, with their generation: a request then asks Redis

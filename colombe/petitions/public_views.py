@@ -24,6 +24,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from colombe.core import policy, ratelimit
+from colombe.core.cache import GuardChanged
 from colombe.outreach import sharing
 from colombe.petitions import altcha, og_image, public_cache, services
 from colombe.petitions.forms import SignatureForm, clean_source
@@ -282,12 +283,12 @@ def _over_ip_limit(request: HttpRequest) -> bool:
     return not ratelimit.hit(request, "petition-sign", limit=limit, period_seconds=3600)
 
 
-def _over_domain_limit(email: str) -> bool:
+def _over_domain_limit(form: SignatureForm) -> bool:
     """Many signatures a minute from one mail domain are a robot inventing addresses
-    (large providers stay far below this, spread over the minute)."""
+    (large providers stay far below this, spread over the minute). The form counted the
+    signature when it spent its proof (unless the visitor is exempt)."""
     limit = getattr(settings, "PETITION_SIGNS_PER_DOMAIN_PER_MINUTE", 120)
-    domain = email.rpartition("@")[2].strip().lower()
-    return not ratelimit.hit_key(f"petition-sign-domain:{domain}", limit=limit, period_seconds=60)
+    return form.domain_hit is not None and not ratelimit.within(form.domain_hit, limit=limit)
 
 
 def _too_many(request: HttpRequest, petition: Petition) -> HttpResponse:
@@ -296,23 +297,50 @@ def _too_many(request: HttpRequest, petition: Petition) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
-    petition = public_cache.visible_petition(request, slug)
     if request.method == "GET":
         # The language switch (or a reload) on a page answering a signature asks for
         # this address again: the petition's page is what the visitor wants.
-        return redirect(petition.get_absolute_url())
+        return redirect(public_cache.visible_petition(request, slug).get_absolute_url())
     exempt = _rate_limit_exempt(request)
     if not exempt and _over_ip_limit(request):
-        return _too_many(request, petition)
-    form = SignatureForm(request.POST, petition=petition)
+        return _too_many(request, public_cache.visible_petition(request, slug))
+    kept = public_cache.kept_petition(request, slug)
+    if kept is not None:
+        form = SignatureForm(
+            request.POST, petition=kept.petition, spend_while=kept.current, count_domain=not exempt
+        )
+        if _checked_while_current(form, kept):
+            return _answer_signature(request, kept.petition, form)
+    # Not kept by this process, or changed since: checked against the current petition.
+    petition = public_cache.visible_petition(request, slug)
+    form = SignatureForm(request.POST, petition=petition, count_domain=not exempt)
+    return _answer_signature(request, petition, form)
+
+
+def _checked_while_current(form: SignatureForm, kept: public_cache.UncheckedPetition) -> bool:
+    """Whether ``form`` was checked against the petition as it still is. A valid form
+    spends its anti-robot proof only while the petition is unchanged, which tells;
+    any other answer asks (one round trip to the cache, as reading the petition does)."""
+    try:
+        if form.is_valid() and not form.is_spam():
+            return True
+    except GuardChanged:  # nothing spent: the form is checked again, by the caller
+        return False
+    return kept.is_current()
+
+
+def _answer_signature(
+    request: HttpRequest, petition: Petition, form: SignatureForm
+) -> HttpResponse:
+    """Sign ``petition`` with ``form`` (whose proof is spent once valid) and answer."""
     if not form.is_valid():
         return _render_detail(request, petition, form, status=422)
     if form.is_spam():
         # Looks the same to the robot, stores nothing.
         return _signed(request, petition)
-    fields = form.signer_fields()
-    if not exempt and _over_domain_limit(fields["email"]):
+    if _over_domain_limit(form):
         return _too_many(request, petition)
+    fields = form.signer_fields()
     try:
         services.sign(petition=petition, language=translation.get_language() or "fr", **fields)
     except services.AlreadySigned as already:
