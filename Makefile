@@ -47,7 +47,7 @@ check-deploy: install
 messages: install
 	cd colombe && ../$(BIN)/django-admin makemessages -l fr --no-obsolete -i "*/tests/*"
 
-## bench: production-like server (gunicorn, PostgreSQL, Redis) loaded by wrk; writes bench/results/
+## bench: production-like servers (gunicorn, PostgreSQL, Redis) loaded from another process; writes bench/results/
 bench: bench-petitions bench-meetings bench-mail bench-radio
 
 bench-petitions: install

@@ -1,6 +1,11 @@
 """The practical ceiling of this stack on this machine: a Django view that inserts one row
 into PostgreSQL and answers, with nothing else (no template, no form, no checks). Served
-by the same gunicorn set-up as the real application, through ``bench.bare:application``."""
+by the same gunicorn set-up as the real application, through ``bench.bare:application``.
+
+Beside it, a reference for what the ceiling leaves to a signature: a view that only
+stores one, through the signing service (the address encrypted, its keyed hash, the
+confirmation task queued with it), with no CSRF check, form, anti-robot proof, rate limit
+nor page — what the issue requires of the database and nothing of the request."""
 
 import os
 
@@ -20,11 +25,32 @@ def insert_one_row(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok")
 
 
+@csrf_exempt
+def store_signature_only(request: HttpRequest) -> HttpResponse:
+    from colombe.petitions import services
+    from colombe.petitions.models import Petition
+
+    petition = Petition.objects.get(slug=request.POST["petition"])
+    services.sign(
+        petition=petition,
+        first_name="Camille",
+        last_name="Banc",
+        email=request.POST["email"],
+        postcode="75011",
+        country="FR",
+    )
+    return HttpResponse("ok")
+
+
 def home(request: HttpRequest) -> HttpResponse:
     return HttpResponse("bare")
 
 
-urlpatterns = [path("", home), path("insert/", insert_one_row)]
+urlpatterns = [
+    path("", home),
+    path("insert/", insert_one_row),
+    path("store-signature/", store_signature_only),
+]
 
 
 def create_table() -> None:

@@ -10,10 +10,12 @@ the PETITION_RATE_LIMIT_EXEMPT_IPS setting.
 It reports, at 16, 64 and 256 concurrent clients: signatures accepted per second, latency
 percentiles, and whether the database holds exactly the signatures that were answered
 "accepted" (none lost, none duplicated); the same load against a bare view that inserts
-one row (the ceiling of this stack here) and the ratio; the petition page's latency under
-200 requests/s; and how long a confirmation takes to show in the counter. Each server is
-warmed up first, and the server's CPU per response is reported too: it holds when other
-work shares the machine, when throughput does not.
+one row (the ceiling of this stack here) and the ratio; the same load against a view that
+only stores a signature through the signing service (no request checks, no page: what
+the ceiling leaves to a signature); the petition page's latency under 200 requests/s; and
+how long a confirmation takes to show in the counter. Each server is warmed up first, and
+the CPU per response of the server, the database and the load generator is reported too:
+it holds when other work shares the machine, when throughput does not.
 
 Targets (issue #3): >= 400 signatures/s, p99 < 200 ms at 64 clients, >= 70 % of the bare
 insert ceiling, 0 lost, 0 duplicated; petition page p95 < 30 ms.
@@ -141,14 +143,16 @@ def signature_requests(
         }
 
 
-def bare_requests(count: int, run: str) -> Iterable[dict[str, Any]]:
+def bare_requests(
+    count: int, run: str, path: str = "/insert/", **fields: str
+) -> Iterable[dict[str, Any]]:
     for number in range(count):
         email = f"bare-{run}-{number}@{BENCH_DOMAIN}"
         yield {
             "method": "POST",
-            "path": "/insert/",
+            "path": path,
             "headers": {"Content-Type": "application/x-www-form-urlencoded"},
-            "body": urllib.parse.urlencode({"email": email}),
+            "body": urllib.parse.urlencode({"email": email, **fields}),
             "tag": email,
         }
 
@@ -294,11 +298,12 @@ def bench_signatures(slug: str, base: str) -> list[dict[str, Any]]:
     return runs
 
 
-def bench_bare(env: dict[str, str]) -> list[dict[str, Any]]:
+def bench_bare(env: dict[str, str], slug: str) -> dict[str, list[dict[str, Any]]]:
+    """The bare insert's runs, then the signature's storage alone (bench.bare)."""
     from bench import bare
 
     bare.create_table()
-    runs = []
+    runs: dict[str, list[dict[str, Any]]] = {"bare_insert": [], "storage_only": []}
     with harness.gunicorn("bench.bare:wsgi_application()", env, port=PORT) as _base:
         load(bare_requests(WARM_UP_REQUESTS, "warm-up"), connections=16, seconds=WARM_UP_SECONDS)
         for connections in CONCURRENCY:
@@ -309,13 +314,26 @@ def bench_bare(env: dict[str, str]) -> list[dict[str, Any]]:
                 seconds=SECONDS,
             )
             rows = bare.count_rows() - before
-            runs.append(
+            runs["bare_insert"].append(
                 {**summarise(result), "rows_added": rows, "accepted": len(result["accepted_tags"])}
             )
             print(
                 f"  {connections:>3} clients: {result['accepted_per_second']:>7.1f} inserts/s, "
                 f"p99 {result['p99_ms']} ms, rows {rows} for {len(result['accepted_tags'])} 200s, "
                 f"{cpu_split(result)}",
+                flush=True,
+            )
+        print("A signature's storage alone (no request checks, no page):", flush=True)
+        for connections in CONCURRENCY:
+            result = load(
+                bare_requests(30_000, secrets.token_hex(3), "/store-signature/", petition=slug),
+                connections=connections,
+                seconds=SECONDS,
+            )
+            runs["storage_only"].append(summarise(result))
+            print(
+                f"  {connections:>3} clients: {result['accepted_per_second']:>7.1f} stored/s, "
+                f"p99 {result['p99_ms']} ms, {cpu_split(result)}",
                 flush=True,
             )
     return runs
@@ -357,23 +375,32 @@ def read_counter(base: str, slug: str) -> int:
     return int(re.sub(r"\D", "", digits.group(1)))
 
 
-def ratio(sign: dict[str, Any], bare_run: dict[str, Any]) -> dict[str, Any]:
+def ratio(
+    sign: dict[str, Any], bare_run: dict[str, Any], storage: dict[str, Any]
+) -> dict[str, Any]:
     """Signatures against bare inserts: in throughput, and in the server's CPU per
-    response and the whole machine's (server, database and load generator)."""
+    response and the whole machine's (server, database and load generator); and what the
+    storage of a signature alone reaches against the same bare inserts."""
     sign_cpu, bare_cpu = sign["server_cpu_ms_per_response"], bare_run["server_cpu_ms_per_response"]
     return {
         "connections": sign["connections"],
         "signatures_per_second": sign["accepted_per_second"],
         "bare_inserts_per_second": bare_run["accepted_per_second"],
-        "ratio": round(sign["accepted_per_second"] / bare_run["accepted_per_second"], 2)
-        if bare_run["accepted_per_second"]
-        else None,
+        "ratio": throughput_ratio(sign, bare_run),
+        "storage_only_per_second": storage["accepted_per_second"],
+        "storage_only_ratio": throughput_ratio(storage, bare_run),
         "server_cpu_ms_per_signature": sign_cpu,
         "server_cpu_ms_per_bare_insert": bare_cpu,
         "server_cpu_ratio": round(bare_cpu / sign_cpu, 2) if sign_cpu and bare_cpu else None,
         "machine_cpu_ms_per_signature": machine_cpu(sign),
         "machine_cpu_ms_per_bare_insert": machine_cpu(bare_run),
     }
+
+
+def throughput_ratio(run: dict[str, Any], bare_run: dict[str, Any]) -> float | None:
+    if not bare_run["accepted_per_second"]:
+        return None
+    return round(run["accepted_per_second"] / bare_run["accepted_per_second"], 2)
 
 
 def machine_cpu(run: dict[str, Any]) -> float | None:
@@ -418,10 +445,12 @@ def main() -> None:
             f"  counter fresh after at most {results['counter_freshness']['max_ms']} ms", flush=True
         )
     print("Bare insert ceiling:", flush=True)
-    results["bare_insert"] = bench_bare(env)
+    results.update(bench_bare(env, petition.slug))
     results["ratios"] = [
-        ratio(sign, bare_run)
-        for sign, bare_run in zip(results["signatures"], results["bare_insert"], strict=True)
+        ratio(*runs)
+        for runs in zip(
+            results["signatures"], results["bare_insert"], results["storage_only"], strict=True
+        )
     ]
     path = harness.write_results("petitions", results)
     print(json.dumps(results["ratios"], indent=1))
