@@ -162,9 +162,11 @@ def page_requests(count: int, slug: str) -> Iterable[dict[str, Any]]:
         yield {"method": "GET", "path": f"/petitions/{slug}/", "headers": {"Accept-Language": "fr"}}
 
 
-def cpu_ticks_by_process(is_counted: Callable[[bytes], bool]) -> dict[int, int]:
-    """CPU ticks used so far by each running process whose command line ``is_counted``."""
-    ticks = {}
+def cpu_seconds_of(is_counted: Callable[[bytes], bool]) -> float:
+    """CPU time used so far by the running processes whose command line ``is_counted``,
+    with their children that ended (a database backend that closed its connection, a
+    gunicorn worker): their parent collects their time, so the sum never goes back."""
+    ticks = 0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             command = (stat.parent / "cmdline").read_bytes()
@@ -172,15 +174,8 @@ def cpu_ticks_by_process(is_counted: Callable[[bytes], bool]) -> dict[int, int]:
         except OSError:  # the process ended meanwhile
             continue
         if is_counted(command):
-            ticks[int(stat.parent.name)] = int(fields[11]) + int(fields[12])  # utime, stime
-    return ticks
-
-
-def cpu_seconds_between(before: dict[int, int], after: dict[int, int]) -> float:
-    """CPU used between two readings by the processes running at the second one (one
-    that ended in between takes its ticks with it: counting it would go negative)."""
-    used = sum(ticks - before.get(pid, 0) for pid, ticks in after.items())
-    return used / os.sysconf("SC_CLK_TCK")
+            ticks += sum(int(field) for field in fields[11:15])  # utime stime cutime cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def is_bench_server(command: bytes) -> bool:
@@ -190,8 +185,10 @@ def is_bench_server(command: bytes) -> bool:
 
 
 def is_database(command: bytes) -> bool:
-    """PostgreSQL's processes (its backends and background workers)."""
-    return command.startswith(b"postgres")
+    """PostgreSQL's processes: the server (by its program's path) and its backends and
+    background workers (named "postgres: …")."""
+    program = command.split(b"\0", 1)[0]
+    return program.startswith(b"postgres") or program.endswith(b"/postgres")
 
 
 def client_cpu_seconds() -> float:
@@ -233,16 +230,14 @@ def load(
         accepted_text,
     ]
     # Where the machine's CPU goes: the server, the database and the load generator.
-    servers, databases = cpu_ticks_by_process(is_bench_server), cpu_ticks_by_process(is_database)
-    client_before = client_cpu_seconds()
+    before = (cpu_seconds_of(is_bench_server), cpu_seconds_of(is_database), client_cpu_seconds())
     output = subprocess.run(
         command, cwd=harness.ROOT, capture_output=True, text=True, check=True
     ).stdout
-    client = client_cpu_seconds() - client_before
-    server = cpu_seconds_between(servers, cpu_ticks_by_process(is_bench_server))
-    database = cpu_seconds_between(databases, cpu_ticks_by_process(is_database))
+    after = (cpu_seconds_of(is_bench_server), cpu_seconds_of(is_database), client_cpu_seconds())
     os.unlink(file.name)
     result: dict[str, Any] = json.loads(output)
+    server, database, client = (end - start for start, end in zip(before, after, strict=True))
     result["server_cpu_ms_per_response"] = per_response_ms(server, result["responses"])
     result["database_cpu_ms_per_response"] = per_response_ms(database, result["responses"])
     result["client_cpu_ms_per_response"] = per_response_ms(client, result["responses"])
