@@ -134,9 +134,11 @@ def add_while(
         added, *counts = backend.add_while(key, value, timeout, guard, hits)
         if added < 0:
             raise GuardChanged
+        if not added:  # the key existed: no hit was counted
+            return False
         for hit, count in zip(hits, counts, strict=True):
             hit.count = count
-        return bool(added)
+        return True
     # The in-memory cache of tests and development: the same answers, in several steps.
     if guard is not None and backend.get(guard.key) != guard.value:
         raise GuardChanged

@@ -161,6 +161,7 @@ class SignatureForm(AntiRobotForm):
         return bool(self.data.get("website"))
 
     def hits_with_proof(self, cleaned: dict[str, Any]) -> list[Hit]:
+        """The email domain's hit, kept as ``domain_hit``: spending the proof counts it."""
         if not self.count_domain:
             return []
         domain = cleaned["email"].rpartition("@")[2].strip().lower()

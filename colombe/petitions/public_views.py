@@ -324,7 +324,7 @@ def _checked_while_current(form: SignatureForm, kept: public_cache.UncheckedPeti
     try:
         if form.is_valid() and not form.is_spam():
             return True
-    except GuardChanged:  # nothing spent: the form is checked again, by the caller
+    except GuardChanged:  # nothing spent: the caller checks the post again, with a new form
         return False
     return kept.is_current()
 

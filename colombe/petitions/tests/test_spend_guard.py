@@ -5,7 +5,7 @@ the current petition."""
 
 import uuid
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.core.cache import cache
@@ -63,6 +63,51 @@ def test_redis_counts_the_hits_only_when_it_adds(redis_cache: RedisCache) -> Non
     assert redis_cache.add_while("proof", 1, 60, guard, hits) == [1, 2]
     client = redis_cache._cache.get_client(write=True)
     assert 0 < client.ttl(redis_cache.make_and_validate_key("hits")) <= 30
+
+
+@pytest.fixture
+def redis_as_the_cache(settings: Any) -> Iterator[None]:
+    """The production cache backend on the real Redis, for whole requests."""
+    prefix = f"colombe-test-guard-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "colombe.core.cache.RedisCache",
+            "LOCATION": REDIS_TEST_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    public_cache._petitions.clear()  # kept petitions are checked against this cache
+    yield
+    public_cache._petitions.clear()
+    client = cast(RedisCache, cache)._cache.get_client(write=True)
+    for key in client.scan_iter(match=f"{prefix}:*"):
+        client.delete(key)
+
+
+def test_a_replayed_proof_counts_no_hit_on_redis(redis_as_the_cache: None) -> None:
+    first, replay = [Hit("hits", 30)], [Hit("hits", 30)]
+    assert add_while("proof", 1, 60, None, first) is True
+    assert add_while("proof", 1, 60, None, replay) is False
+    assert (first[0].count, replay[0].count) == (1, 0)
+    assert cache.get("hits") == 1
+
+
+@pytest.mark.django_db
+def test_a_proof_posted_twice_is_refused_on_redis(world: World, redis_as_the_cache: None) -> None:
+    """A double click, or a robot replaying a proof, with rate limits on: refused, not
+    an error."""
+    petition = make_petition(owner=world.lyon)
+    visitor = english_client()
+    visitor.get(petition.get_absolute_url())  # kept by this process from now on
+    data = signing_data(petition)
+
+    assert visitor.post(sign_url(petition), data).status_code == 200
+    data["email"] = "someone.else@example.org"
+    replay = visitor.post(sign_url(petition), data)
+
+    assert replay.status_code == 422
+    assert "anti-robot check failed" in replay.content.decode()
+    assert Signature.objects.count() == 1
 
 
 def test_other_caches_give_the_same_answers() -> None:
