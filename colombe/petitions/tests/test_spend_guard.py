@@ -9,6 +9,7 @@ from typing import Any, cast
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 
 from colombe.core.cache import Guard, GuardChanged, Hit, RedisCache, add_while
@@ -23,6 +24,14 @@ REDIS_TEST_URL = "redis://127.0.0.1:6379/14"
 
 def sign_url(petition: Petition) -> str:
     return reverse("petitions:sign", args=[petition.slug])
+
+
+def kept_petition_and_visitor(world: World) -> tuple[Petition, Client]:
+    """A published petition this process keeps from now on (a visitor has read it)."""
+    petition = make_petition(owner=world.lyon)
+    visitor = english_client()
+    visitor.get(petition.get_absolute_url())
+    return petition, visitor
 
 
 @pytest.fixture
@@ -96,9 +105,7 @@ def test_a_replayed_proof_counts_no_hit_on_redis(redis_as_the_cache: None) -> No
 def test_a_proof_posted_twice_is_refused_on_redis(world: World, redis_as_the_cache: None) -> None:
     """A double click, or a robot replaying a proof, with rate limits on: refused, not
     an error."""
-    petition = make_petition(owner=world.lyon)
-    visitor = english_client()
-    visitor.get(petition.get_absolute_url())  # kept by this process from now on
+    petition, visitor = kept_petition_and_visitor(world)
     data = signing_data(petition)
 
     assert visitor.post(sign_url(petition), data).status_code == 200
@@ -142,9 +149,7 @@ def test_a_proof_is_not_spent_while_its_guard_does_not_hold() -> None:
 def test_a_signature_to_a_kept_petition_asks_no_generation_apart(
     world: World, monkeypatch: Any
 ) -> None:
-    petition = make_petition(owner=world.lyon)
-    visitor = english_client()
-    visitor.get(petition.get_absolute_url())  # kept by this process from now on
+    petition, visitor = kept_petition_and_visitor(world)
 
     def unexpected(slug: str) -> None:
         raise AssertionError("the generation was read apart from the proof's spending")
@@ -160,9 +165,7 @@ def test_a_signature_to_a_kept_petition_asks_no_generation_apart(
 def test_a_petition_changed_since_it_was_kept_is_signed_as_it_is_now(world: World) -> None:
     """The kept copy asked for a postcode, the current petition no longer does: the
     signature is checked again against it, and its proof spent once."""
-    petition = make_petition(owner=world.lyon)
-    visitor = english_client()
-    visitor.get(petition.get_absolute_url())
+    petition, visitor = kept_petition_and_visitor(world)
     data = signing_data(petition, postcode=None, town=None)  # invalid for the kept copy
     services.update_petition(actor=world.bob, petition=petition, collect_postcode=False)
 
@@ -181,9 +184,7 @@ def test_a_petition_changed_since_it_was_kept_is_signed_as_it_is_now(world: Worl
 def test_a_valid_signature_to_a_petition_edited_since_it_was_kept_spends_its_proof_once(
     world: World, monkeypatch: Any
 ) -> None:
-    petition = make_petition(owner=world.lyon)
-    visitor = english_client()
-    visitor.get(petition.get_absolute_url())
+    petition, visitor = kept_petition_and_visitor(world)
     services.update_petition(actor=world.bob, petition=petition, title="Pour le désarmement")
     refused_guards = []
     verify = altcha.verify_payload
@@ -209,9 +210,7 @@ def test_a_valid_signature_to_a_petition_edited_since_it_was_kept_spends_its_pro
 
 @pytest.mark.django_db
 def test_an_invalid_signature_to_a_petition_back_to_draft_answers_404(world: World) -> None:
-    petition = make_petition(owner=world.lyon)
-    visitor = english_client()
-    visitor.get(petition.get_absolute_url())
+    petition, visitor = kept_petition_and_visitor(world)
     petition.status = Petition.Status.DRAFT
     petition.save()
 
@@ -226,9 +225,7 @@ def test_an_invalid_signature_to_a_petition_back_to_draft_answers_404(world: Wor
 def test_an_invalid_signature_to_a_kept_petition_still_current_is_answered_once(
     world: World,
 ) -> None:
-    petition = make_petition(owner=world.lyon)
-    visitor = english_client()
-    visitor.get(petition.get_absolute_url())
+    petition, visitor = kept_petition_and_visitor(world)
 
     response = visitor.post(sign_url(petition), signing_data(petition, email="oops"))
 
@@ -242,9 +239,7 @@ def test_the_domain_limit_counts_only_signatures_whose_proof_was_spent(
     world: World, settings: Any
 ) -> None:
     settings.PETITION_SIGNS_PER_DOMAIN_PER_MINUTE = 1
-    petition = make_petition(owner=world.lyon)
-    visitor = english_client()
-    visitor.get(petition.get_absolute_url())
+    petition, visitor = kept_petition_and_visitor(world)
     for invalid in (
         signing_data(petition, email="x@bots.example", first_name=""),  # a typo
         signing_data(petition, email="y@bots.example", altcha="garbage"),  # no proof
